@@ -1,0 +1,298 @@
+//! The consumer runner: reads batches from the bus, applies each event in a database transaction that
+//! also records the event id in the inbox (so a redelivered event is skipped), retries failures with
+//! back-off, sends a message that keeps failing to its topic's dead-letter twin, and commits offsets only
+//! after the effects are committed.
+//!
+//! A batch is first applied in one transaction (fast); if any event in it fails, the batch is rolled back
+//! and applied again one event at a time, so one bad event cannot hold back the others.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use agora_core::Timestamp;
+use agora_db::{Db, DbError, Tx};
+use agora_events::{DecodeError, Envelope};
+use async_trait::async_trait;
+use tokio_util::sync::CancellationToken;
+
+use crate::dlq::dead_letter;
+use crate::{Bus, Message, PrefixedSubscription, metrics};
+
+/// Why a handler failed.
+#[derive(Debug, thiserror::Error)]
+pub enum HandlerError {
+    /// Worth retrying (a dependency is down, a conflict).
+    #[error("{0}")]
+    Transient(String),
+    /// Will never succeed (the event is malformed); goes to the dead-letter topic at once.
+    #[error("{0}")]
+    Permanent(String),
+}
+
+impl From<DbError> for HandlerError {
+    fn from(err: DbError) -> Self {
+        HandlerError::Transient(err.to_string())
+    }
+}
+
+impl From<sqlx::Error> for HandlerError {
+    fn from(err: sqlx::Error) -> Self {
+        HandlerError::Transient(err.to_string())
+    }
+}
+
+impl From<DecodeError> for HandlerError {
+    fn from(err: DecodeError) -> Self {
+        HandlerError::Permanent(err.to_string())
+    }
+}
+
+/// Applies events to a service's state, inside the transaction the runner provides.
+#[async_trait]
+pub trait Handler: Send + Sync + 'static {
+    async fn handle(&self, tx: &mut Tx, event: &Envelope) -> Result<(), HandlerError>;
+}
+
+/// A consumer group of a service: its name, the topics it reads and what it does with their events.
+#[derive(Clone)]
+pub struct Consumer {
+    /// Consumer group, also the inbox's namespace; stable across releases, e.g. `order.catalog-prices`.
+    pub group: String,
+    pub topics: Vec<String>,
+    pub handler: Arc<dyn Handler>,
+}
+
+/// Attempts and back-off before a message is dead-lettered.
+#[derive(Debug, Clone)]
+pub struct RetryPolicy {
+    pub max_attempts: u32,
+    pub initial_backoff: Duration,
+    pub max_backoff: Duration,
+    pub batch_size: usize,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 5,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(10),
+            batch_size: 256,
+        }
+    }
+}
+
+impl RetryPolicy {
+    fn backoff(&self, attempt: u32) -> Duration {
+        let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
+        self.initial_backoff.saturating_mul(factor).min(self.max_backoff)
+    }
+}
+
+/// Runs one [`Consumer`] against one database until shutdown.
+pub struct ConsumerRunner {
+    consumer: Consumer,
+    db: Db,
+    bus: Bus,
+    policy: RetryPolicy,
+}
+
+/// The runner stopped for shutdown part-way; nothing after the last commit is acknowledged.
+struct Stopped;
+
+enum Outcome {
+    Processed,
+    Duplicate,
+    Skipped,
+}
+
+impl ConsumerRunner {
+    pub fn new(consumer: Consumer, db: Db, bus: Bus, policy: RetryPolicy) -> ConsumerRunner {
+        ConsumerRunner { consumer, db, bus, policy }
+    }
+
+    pub async fn run(self, shutdown: CancellationToken) {
+        let group = self.consumer.group.clone();
+        let Some(mut subscription) = self.subscribe(&shutdown).await else { return };
+        tracing::info!(consumer.group = %group, topics = ?self.consumer.topics, "consumer started");
+        let mut lag_at = Instant::now();
+        while !shutdown.is_cancelled() {
+            let batch = tokio::select! {
+                () = shutdown.cancelled() => break,
+                batch = subscription.next_batch(self.policy.batch_size, Duration::from_millis(500)) => batch,
+            };
+            let batch = match batch {
+                Ok(batch) => batch,
+                Err(err) => {
+                    tracing::warn!(consumer.group = %group, error = %err, "cannot read from the bus, retrying");
+                    pause(&shutdown, Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            if !batch.is_empty() {
+                let started = Instant::now();
+                if self.process(&batch, &shutdown).await.is_err() {
+                    break;
+                }
+                if let Err(err) = subscription.commit(&batch).await {
+                    // The effects are committed and recorded in the inbox; redelivery will be skipped.
+                    tracing::warn!(consumer.group = %group, error = %err, "offset commit failed");
+                }
+                metrics::batch_duration(&group, started.elapsed().as_secs_f64());
+            }
+            if lag_at.elapsed() >= Duration::from_secs(5) {
+                lag_at = Instant::now();
+                if let Ok(lag) = subscription.lag().await {
+                    for (topic, n) in lag {
+                        metrics::consumer_lag(&group, &topic, n);
+                    }
+                }
+            }
+        }
+        if let Err(err) = subscription.close().await {
+            tracing::warn!(consumer.group = %group, error = %err, "leaving the consumer group failed");
+        }
+        tracing::info!(consumer.group = %group, "consumer stopped");
+    }
+
+    async fn subscribe(&self, shutdown: &CancellationToken) -> Option<PrefixedSubscription> {
+        loop {
+            match self.bus.subscribe(&self.consumer.group, &self.consumer.topics).await {
+                Ok(subscription) => return Some(subscription),
+                Err(err) => {
+                    tracing::warn!(consumer.group = %self.consumer.group, error = %err, "cannot subscribe yet");
+                    if !pause(shutdown, Duration::from_secs(1)).await {
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Applies a batch: all in one transaction, or, if anything fails, one by one.
+    async fn process(&self, batch: &[Message], shutdown: &CancellationToken) -> Result<(), Stopped> {
+        let group = &self.consumer.group;
+        match self.apply_all(batch).await {
+            Ok((processed, duplicates)) => {
+                metrics::consumed(group, "processed", processed);
+                metrics::consumed(group, "duplicate", duplicates);
+                return Ok(());
+            }
+            Err(err) => {
+                tracing::debug!(consumer.group = %group, error = %err, "batch failed, applying one by one");
+            }
+        }
+        for message in batch {
+            self.process_one(message, shutdown).await?;
+        }
+        Ok(())
+    }
+
+    async fn apply_all(&self, batch: &[Message]) -> Result<(usize, usize), HandlerError> {
+        let mut tx = self.db.begin().await?;
+        let (mut processed, mut duplicates) = (0, 0);
+        for message in batch {
+            match self.apply(&mut tx, message).await? {
+                Outcome::Processed => processed += 1,
+                Outcome::Duplicate => duplicates += 1,
+                Outcome::Skipped => {}
+            }
+        }
+        tx.commit().await?;
+        Ok((processed, duplicates))
+    }
+
+    async fn process_one(&self, message: &Message, shutdown: &CancellationToken) -> Result<(), Stopped> {
+        let group = &self.consumer.group;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = async {
+                let mut tx = self.db.begin().await?;
+                let outcome = self.apply(&mut tx, message).await?;
+                tx.commit().await?;
+                Ok::<_, HandlerError>(outcome)
+            }
+            .await;
+            let err = match result {
+                Ok(Outcome::Processed) => return Ok(metrics::consumed(group, "processed", 1)),
+                Ok(Outcome::Duplicate) => return Ok(metrics::consumed(group, "duplicate", 1)),
+                Ok(Outcome::Skipped) => return Ok(metrics::consumed(group, "skipped", 1)),
+                Err(err) => err,
+            };
+            let permanent = matches!(err, HandlerError::Permanent(_));
+            if permanent || attempt >= self.policy.max_attempts {
+                tracing::error!(
+                    consumer.group = %group, event.topic = %message.topic, event.key = %message.key,
+                    attempts = attempt, error = %err, "event failed for good, sending it to the dead-letter topic"
+                );
+                return self.dead_letter(message, &err, attempt, shutdown).await;
+            }
+            metrics::consumed(group, "retried", 1);
+            tracing::warn!(consumer.group = %group, attempts = attempt, error = %err, "event failed, retrying");
+            if !pause(shutdown, self.policy.backoff(attempt)).await {
+                return Err(Stopped);
+            }
+        }
+    }
+
+    /// Parses the envelope, records it in the inbox and applies it, all in `tx`.
+    async fn apply(&self, tx: &mut Tx, message: &Message) -> Result<Outcome, HandlerError> {
+        let envelope = Envelope::from_slice(&message.payload)?;
+        let first_time = sqlx::query(
+            "INSERT INTO agora_inbox (consumer, event_id, processed_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (consumer, event_id) DO NOTHING",
+        )
+        .bind(&self.consumer.group)
+        .bind(envelope.id.to_string())
+        .bind(Timestamp::now().as_micros())
+        .execute(&mut **tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if !first_time {
+            return Ok(Outcome::Duplicate);
+        }
+        self.consumer.handler.handle(tx, &envelope).await?;
+        Ok(if envelope.event_type.is_empty() { Outcome::Skipped } else { Outcome::Processed })
+    }
+
+    /// Publishes to the dead-letter topic, retrying until the bus takes it (it must not be lost).
+    async fn dead_letter(
+        &self,
+        message: &Message,
+        err: &HandlerError,
+        attempts: u32,
+        shutdown: &CancellationToken,
+    ) -> Result<(), Stopped> {
+        let letter = dead_letter(message, &self.consumer.group, &err.to_string(), attempts);
+        loop {
+            match self.bus.publish(vec![letter.clone()]).await {
+                Ok(()) => {
+                    metrics::consumed(&self.consumer.group, "dead_lettered", 1);
+                    return Ok(());
+                }
+                Err(bus_err) => {
+                    tracing::warn!(error = %bus_err, "cannot publish the dead letter yet, retrying");
+                    if !pause(shutdown, Duration::from_secs(1)).await {
+                        return Err(Stopped);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Sleeps unless shutdown comes first; returns `false` on shutdown.
+async fn pause(shutdown: &CancellationToken, duration: Duration) -> bool {
+    tokio::select! {
+        () = shutdown.cancelled() => false,
+        () = tokio::time::sleep(duration) => true,
+    }
+}
+
+/// Forgets inbox entries older than `cutoff` (redeliveries never come that late).
+pub async fn forget_before(db: &Db, cutoff: Timestamp) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM agora_inbox WHERE processed_at < $1").bind(cutoff.as_micros()).execute(db.pool()).await?;
+    Ok(())
+}

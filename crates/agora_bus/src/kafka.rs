@@ -1,0 +1,249 @@
+//! The Kafka backend, through rdkafka (bundled librdkafka).
+//!
+//! The producer is idempotent (`acks=all`), so retries keep per-partition order and never duplicate a
+//! message. Consumers never auto-commit: the runner commits a batch's offsets after the batch's effects
+//! are committed in the service's database.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures::FutureExt;
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::DefaultClientContext;
+use rdkafka::config::ClientConfig;
+use rdkafka::consumer::{CommitMode, Consumer, StreamConsumer};
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::{BorrowedMessage, Header, Headers as _, OwnedHeaders};
+use rdkafka::producer::{FutureProducer, FutureRecord, Producer as _};
+use rdkafka::{Message as _, Offset, TopicPartitionList};
+
+use crate::broker::{Broker, BusError, Subscription, TopicSpec};
+use crate::{Message, OutgoingMessage};
+
+/// How to reach the Kafka cluster.
+#[derive(Debug, Clone)]
+pub struct KafkaSettings {
+    /// Comma-separated `host:port` list.
+    pub brokers: String,
+    pub client_id: String,
+    /// How long a publish may wait for the cluster before failing (the outbox then retries).
+    pub publish_timeout: Duration,
+    /// Extra librdkafka properties (security settings and the like).
+    pub properties: Vec<(String, String)>,
+}
+
+/// A Kafka-backed broker.
+#[derive(Clone)]
+pub struct KafkaBroker {
+    settings: KafkaSettings,
+    producer: FutureProducer,
+}
+
+impl KafkaBroker {
+    pub fn connect(settings: KafkaSettings) -> Result<KafkaBroker, BusError> {
+        if settings.brokers.trim().is_empty() {
+            return Err(BusError::Config("no Kafka brokers configured".to_owned()));
+        }
+        let timeout_ms = settings.publish_timeout.as_millis().to_string();
+        let producer = settings
+            .base_config()
+            .set("enable.idempotence", "true")
+            .set("acks", "all")
+            .set("linger.ms", "5")
+            .set("message.timeout.ms", &timeout_ms)
+            .set("compression.type", "lz4")
+            .create()?;
+        Ok(KafkaBroker { settings, producer })
+    }
+}
+
+impl KafkaSettings {
+    fn base_config(&self) -> ClientConfig {
+        let mut config = ClientConfig::new();
+        config.set("bootstrap.servers", &self.brokers).set("client.id", &self.client_id);
+        for (key, value) in &self.properties {
+            config.set(key, value);
+        }
+        config
+    }
+}
+
+#[async_trait]
+impl Broker for KafkaBroker {
+    async fn publish(&self, messages: Vec<OutgoingMessage>) -> Result<(), BusError> {
+        let mut pending = Vec::with_capacity(messages.len());
+        for message in &messages {
+            let headers = message
+                .headers
+                .iter()
+                .fold(OwnedHeaders::new(), |h, (key, value)| h.insert(Header { key, value: Some(value.as_bytes()) }));
+            let mut record =
+                FutureRecord::to(&message.topic).key(message.key.as_bytes()).payload(&message.payload).headers(headers);
+            loop {
+                match self.producer.send_result(record) {
+                    Ok(delivery) => {
+                        pending.push(delivery);
+                        break;
+                    }
+                    Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back)) => {
+                        // The local queue is full: let librdkafka deliver some, then try again.
+                        record = back;
+                        tokio::time::sleep(Duration::from_millis(5)).await;
+                    }
+                    Err((err, _)) => return Err(err.into()),
+                }
+            }
+        }
+        for delivery in pending {
+            match delivery.await {
+                Ok(Ok(_)) => {}
+                Ok(Err((err, _))) => return Err(err.into()),
+                Err(_) => return Err(BusError::Unavailable("producer dropped the message".to_owned())),
+            }
+        }
+        Ok(())
+    }
+
+    async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
+        let consumer: StreamConsumer = self
+            .settings
+            .base_config()
+            .set("group.id", group)
+            .set("enable.auto.commit", "false")
+            .set("auto.offset.reset", "earliest")
+            .set("session.timeout.ms", "10000")
+            .set("heartbeat.interval.ms", "1000")
+            .set("topic.metadata.refresh.interval.ms", "5000")
+            .create()?;
+        let names: Vec<&str> = topics.iter().map(String::as_str).collect();
+        consumer.subscribe(&names)?;
+        Ok(Box::new(KafkaSubscription { consumer: Arc::new(consumer) }))
+    }
+
+    async fn create_topics(&self, topics: &[TopicSpec]) -> Result<(), BusError> {
+        let admin: AdminClient<DefaultClientContext> = self.settings.base_config().create()?;
+        let new: Vec<NewTopic<'_>> = topics
+            .iter()
+            .map(|t| NewTopic::new(&t.name, t.partitions, TopicReplication::Fixed(t.replication)))
+            .collect();
+        let options = AdminOptions::new().operation_timeout(Some(Duration::from_secs(10)));
+        for result in admin.create_topics(&new, &options).await? {
+            match result {
+                Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
+                Err((topic, code)) => {
+                    return Err(BusError::Unavailable(format!("creating topic {topic}: {code}")));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn ping(&self) -> Result<(), BusError> {
+        let producer = self.producer.clone();
+        tokio::task::spawn_blocking(move || producer.client().fetch_metadata(None, Duration::from_secs(2)).map(|_| ()))
+            .await
+            .map_err(|e| BusError::Unavailable(e.to_string()))??;
+        Ok(())
+    }
+}
+
+struct KafkaSubscription {
+    consumer: Arc<StreamConsumer>,
+}
+
+fn to_message(message: &BorrowedMessage<'_>) -> Message {
+    let headers = message
+        .headers()
+        .map(|h| {
+            h.iter()
+                .map(|header| {
+                    let value = header.value.map(|v| String::from_utf8_lossy(v).into_owned()).unwrap_or_default();
+                    (header.key.to_owned(), value)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Message {
+        topic: message.topic().to_owned(),
+        partition: message.partition(),
+        offset: message.offset(),
+        key: message.key().map(|k| String::from_utf8_lossy(k).into_owned()).unwrap_or_default(),
+        payload: message.payload().map(<[u8]>::to_vec).unwrap_or_default(),
+        headers,
+    }
+}
+
+#[async_trait]
+impl Subscription for KafkaSubscription {
+    async fn next_batch(&mut self, max: usize, wait: Duration) -> Result<Vec<Message>, BusError> {
+        let mut batch = Vec::new();
+        let first = match tokio::time::timeout(wait, self.consumer.recv()).await {
+            Err(_elapsed) => return Ok(batch),
+            Ok(received) => received?,
+        };
+        batch.push(to_message(&first));
+        drop(first);
+        while batch.len() < max {
+            match self.consumer.recv().now_or_never() {
+                Some(received) => batch.push(to_message(&received?)),
+                None => break,
+            }
+        }
+        Ok(batch)
+    }
+
+    async fn commit(&mut self, messages: &[Message]) -> Result<(), BusError> {
+        let mut upto: HashMap<(&str, i32), i64> = HashMap::new();
+        for message in messages {
+            let next = upto.entry((&message.topic, message.partition)).or_insert(0);
+            *next = (*next).max(message.offset + 1);
+        }
+        if upto.is_empty() {
+            return Ok(());
+        }
+        let mut list = TopicPartitionList::new();
+        for ((topic, partition), next) in upto {
+            list.add_partition_offset(topic, partition, Offset::Offset(next))?;
+        }
+        let consumer = self.consumer.clone();
+        tokio::task::spawn_blocking(move || consumer.commit(&list, CommitMode::Sync))
+            .await
+            .map_err(|e| BusError::Unavailable(e.to_string()))??;
+        Ok(())
+    }
+
+    async fn lag(&mut self) -> Result<Vec<(String, i64)>, BusError> {
+        let consumer = self.consumer.clone();
+        tokio::task::spawn_blocking(move || {
+            let position = consumer.position()?;
+            let mut per_topic: HashMap<String, i64> = HashMap::new();
+            for element in position.elements() {
+                let (low, high) =
+                    consumer.fetch_watermarks(element.topic(), element.partition(), Duration::from_secs(2))?;
+                let at = match element.offset() {
+                    Offset::Offset(n) => n,
+                    _ => low,
+                };
+                *per_topic.entry(element.topic().to_owned()).or_insert(0) += (high - at).max(0);
+            }
+            Ok::<_, KafkaError>(per_topic.into_iter().collect())
+        })
+        .await
+        .map_err(|e| BusError::Unavailable(e.to_string()))?
+        .map_err(BusError::from)
+    }
+
+    async fn close(self: Box<Self>) -> Result<(), BusError> {
+        let consumer = self.consumer.clone();
+        drop(self);
+        // Leaving the group blocks while librdkafka hands the partitions back.
+        tokio::task::spawn_blocking(move || {
+            consumer.unsubscribe();
+            drop(consumer);
+        })
+        .await
+        .map_err(|e| BusError::Unavailable(e.to_string()))
+    }
+}

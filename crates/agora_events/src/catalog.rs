@@ -1,0 +1,10 @@
+//! The catalogue of every topic Agora publishes, for schema export and topic creation.
+//!
+//! Services add their topic here when they introduce one.
+
+use crate::TopicDoc;
+
+/// Every topic and its event types.
+pub fn topics() -> Vec<TopicDoc> {
+    Vec::new()
+}

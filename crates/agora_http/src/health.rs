@@ -1,0 +1,65 @@
+//! `/healthz` (the process is alive), `/readyz` (every database and the bus answer) and `/metrics`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use agora_bus::Bus;
+use agora_db::Db;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+
+/// What readiness checks.
+#[derive(Clone)]
+pub struct Readiness {
+    pub databases: Vec<(String, Db)>,
+    pub bus: Bus,
+}
+
+#[derive(Serialize)]
+struct Check {
+    name: String,
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// The health routes, for the root router.
+pub fn routes(readiness: Readiness) -> Router {
+    let metrics = crate::metrics::recorder();
+    Router::new()
+        .route("/healthz", get(|| async { Json(serde_json::json!({ "status": "ok" })) }))
+        .route("/readyz", get(ready).with_state(Arc::new(readiness)))
+        .route(
+            "/metrics",
+            get(move || {
+                let body = metrics.render();
+                async move { ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body) }
+            }),
+        )
+}
+
+async fn ready(State(readiness): State<Arc<Readiness>>) -> impl IntoResponse {
+    const LIMIT: Duration = Duration::from_secs(2);
+    let mut checks = Vec::new();
+    for (name, db) in &readiness.databases {
+        let result = tokio::time::timeout(LIMIT, db.ping()).await;
+        checks.push(check(format!("database:{name}"), result.map(|r| r.map_err(|e| e.to_string()))));
+    }
+    let bus = tokio::time::timeout(LIMIT, readiness.bus.ping()).await;
+    checks.push(check("bus".to_owned(), bus.map(|r| r.map_err(|e| e.to_string()))));
+    let ok = checks.iter().all(|c| c.ok);
+    let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, Json(serde_json::json!({ "status": if ok { "ready" } else { "unavailable" }, "checks": checks })))
+}
+
+fn check(name: String, result: Result<Result<(), String>, tokio::time::error::Elapsed>) -> Check {
+    match result {
+        Ok(Ok(())) => Check { name, ok: true, error: None },
+        Ok(Err(error)) => Check { name, ok: false, error: Some(error) },
+        Err(_) => Check { name, ok: false, error: Some("timed out".to_owned()) },
+    }
+}

@@ -1,0 +1,12 @@
+//! HTTP plumbing every service shares: RFC 9457 problem+json errors with stable codes, request ids,
+//! request metrics, health endpoints, the middleware stack, and the [`Service`] definition through which
+//! a service hands its routes, consumers and background tasks to the binary.
+
+pub mod health;
+pub mod metrics;
+pub mod middleware;
+pub mod problem;
+pub mod service;
+
+pub use problem::{ApiError, FieldError, Problem};
+pub use service::{BackgroundTask, Service, ServiceContext, ServiceParts};

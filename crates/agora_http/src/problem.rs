@@ -1,0 +1,162 @@
+//! RFC 9457 `application/problem+json` errors.
+//!
+//! Every service error enum implements [`ApiError`] (its kind and a stable snake_case code) and turns into
+//! a response with [`Problem::from_error`]. Internal errors show a fixed message; their detail is logged
+//! once, inside the request's span.
+
+use agora_core::ErrorKind;
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// What a service error tells the HTTP layer.
+pub trait ApiError: std::error::Error {
+    fn kind(&self) -> ErrorKind;
+    /// A stable, snake_case identifier clients can match on.
+    fn code(&self) -> &'static str;
+    /// Field-level details of a validation error.
+    fn field_errors(&self) -> Vec<FieldError> {
+        Vec::new()
+    }
+    /// Seconds after which a rate-limited request may be retried.
+    fn retry_after(&self) -> Option<u64> {
+        None
+    }
+}
+
+/// One invalid field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+        FieldError { field: field.into(), message: message.into() }
+    }
+}
+
+/// A problem details body.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub type_uri: String,
+    pub title: String,
+    pub status: u16,
+    pub code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+    #[serde(skip)]
+    pub retry_after: Option<u64>,
+}
+
+impl Problem {
+    pub fn new(kind: ErrorKind, code: &str, detail: Option<String>) -> Problem {
+        Problem {
+            type_uri: format!("https://agora.dev/problems/{code}"),
+            title: title(kind).to_owned(),
+            status: kind.status(),
+            code: code.to_owned(),
+            detail,
+            errors: Vec::new(),
+            retry_after: None,
+        }
+    }
+
+    /// The problem for a service error; internal errors are logged here and shown without detail.
+    pub fn from_error<E: ApiError + ?Sized>(err: &E) -> Problem {
+        let kind = err.kind();
+        let detail = if kind == ErrorKind::Internal {
+            tracing::error!(error = %err, error.code = err.code(), "request failed");
+            None
+        } else {
+            Some(err.to_string())
+        };
+        Problem { errors: err.field_errors(), retry_after: err.retry_after(), ..Problem::new(kind, err.code(), detail) }
+    }
+
+    pub fn not_found() -> Problem {
+        Problem::new(ErrorKind::NotFound, "not_found", Some("no such resource".to_owned()))
+    }
+}
+
+fn title(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Invalid => "The request is invalid",
+        ErrorKind::Unauthenticated => "Authentication required",
+        ErrorKind::Forbidden => "Not allowed",
+        ErrorKind::NotFound => "Not found",
+        ErrorKind::Conflict => "Conflict with the current state",
+        ErrorKind::RateLimited => "Too many requests",
+        ErrorKind::Unavailable => "Temporarily unavailable",
+        ErrorKind::Internal => "Internal error",
+    }
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let retry_after = self.retry_after;
+        let mut response = (status, Json(self)).into_response();
+        let headers = response.headers_mut();
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        if let Some(seconds) = retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, thiserror::Error)]
+    enum SampleError {
+        #[error("title is too long")]
+        Invalid,
+        #[error("connection string postgres://secret leaked")]
+        Broken,
+    }
+
+    impl ApiError for SampleError {
+        fn kind(&self) -> ErrorKind {
+            match self {
+                SampleError::Invalid => ErrorKind::Invalid,
+                SampleError::Broken => ErrorKind::Internal,
+            }
+        }
+        fn code(&self) -> &'static str {
+            match self {
+                SampleError::Invalid => "invalid_product",
+                SampleError::Broken => "internal",
+            }
+        }
+        fn field_errors(&self) -> Vec<FieldError> {
+            vec![FieldError::new("title", "at most 200 characters")]
+        }
+    }
+
+    #[test]
+    fn validation_errors_carry_code_status_and_fields() {
+        let problem = Problem::from_error(&SampleError::Invalid);
+        let json = serde_json::to_value(&problem).unwrap();
+        assert_eq!(json["status"], 422);
+        assert_eq!(json["code"], "invalid_product");
+        assert_eq!(json["errors"][0]["field"], "title");
+        assert_eq!(json["detail"], "title is too long");
+    }
+
+    #[test]
+    fn internal_errors_hide_their_detail() {
+        let problem = Problem::from_error(&SampleError::Broken);
+        assert_eq!(problem.status, 500);
+        assert!(problem.detail.is_none());
+        let response = problem.into_response();
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "application/problem+json");
+    }
+}
