@@ -114,12 +114,20 @@ pub struct RedisConfig {
 /// The configuration could not be loaded or is invalid.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("configuration: {0}")]
-    Load(Box<figment::Error>),
+    #[error("configuration key {key}: {message}{origin}")]
+    Load { key: String, message: String, origin: String },
     #[error("configuration key {key}: {message}")]
     Invalid { key: &'static str, message: String },
     #[error("configuration file {0} does not exist")]
     MissingFile(PathBuf),
+}
+
+impl ConfigError {
+    fn from_figment(err: figment::Error) -> ConfigError {
+        let key = err.path.join(".").to_lowercase();
+        let origin = err.metadata.as_ref().map(|m| format!(" (from {})", m.name)).unwrap_or_default();
+        ConfigError::Load { key, message: err.kind.to_string(), origin }
+    }
 }
 
 impl Config {
@@ -138,9 +146,11 @@ impl Config {
             .merge(Env::raw().only(&["kafka_brokers"]).map(|_| "bus.kafka.brokers".into()))
             .merge(Env::raw().only(&["redis_url"]).map(|_| "redis.url".into()));
         for (key, value) in overrides {
+            // Flags are text, like environment variables, and are typed the same way.
+            let value: figment::value::Value = value.parse().unwrap_or_else(|_| value.as_str().into());
             figment = figment.merge(Serialized::default(key, value));
         }
-        let config: Config = figment.extract().map_err(|e| ConfigError::Load(Box::new(e)))?;
+        let config: Config = figment.extract().map_err(ConfigError::from_figment)?;
         config.validate()?;
         Ok(config)
     }
