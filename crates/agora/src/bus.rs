@@ -25,7 +25,7 @@ pub async fn connect(config: &Config) -> Result<BusHandle, BusError> {
                 brokers: config.bus.kafka.brokers.clone(),
                 client_id: format!("agora-{}", std::process::id()),
                 publish_timeout: Duration::from_secs(config.bus.kafka.publish_timeout_secs),
-                properties: Vec::new(),
+                properties: config.bus.kafka.librdkafka_properties(),
             })?;
             Ok(BusHandle { bus: Bus::new(Arc::new(broker), config.bus.topic_prefix.clone()), embedded: None })
         }

@@ -84,6 +84,20 @@ pub struct BusConfig {
 pub struct KafkaConfig {
     pub brokers: String,
     pub publish_timeout_secs: u64,
+    /// Extra librdkafka properties; `_` in a key stands for `.` (environment variable names have no dots).
+    #[serde(default)]
+    pub properties: BTreeMap<String, serde_json::Value>,
+}
+
+impl KafkaConfig {
+    /// The librdkafka properties with their real names.
+    pub fn librdkafka_properties(&self) -> Vec<(String, String)> {
+        let text = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        self.properties.iter().map(|(k, v)| (k.replace('_', "."), text(v))).collect()
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -113,8 +113,8 @@ impl Broker for KafkaBroker {
             .set("group.id", group)
             .set("enable.auto.commit", "false")
             .set("auto.offset.reset", "earliest")
-            .set("session.timeout.ms", "10000")
-            .set("heartbeat.interval.ms", "1000")
+            .set("session.timeout.ms", "30000")
+            .set("heartbeat.interval.ms", "3000")
             .set("topic.metadata.refresh.interval.ms", "5000")
             .create()?;
         let names: Vec<&str> = topics.iter().map(String::as_str).collect();

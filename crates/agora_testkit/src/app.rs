@@ -95,6 +95,9 @@ impl TestAppBuilder {
             overrides.push(("bus.backend", "kafka".to_owned()));
             overrides.push(("bus.kafka.brokers", crate::kafka_brokers()?));
             overrides.push(("bus.partitions", "2".to_owned()));
+            for (key, value) in crate::kafka_properties() {
+                overrides.push((leak(format!("bus.kafka.properties.{}", key.replace('.', "_"))), value));
+            }
         }
         overrides.extend(self.overrides);
         let config = Config::load(None, &overrides)?;
@@ -116,4 +119,9 @@ impl Drop for TestApp {
             running.trigger_shutdown();
         }
     }
+}
+
+/// Override keys are `'static` like the builder's; a test run makes a handful of these.
+fn leak(key: String) -> &'static str {
+    Box::leak(key.into_boxed_str())
 }

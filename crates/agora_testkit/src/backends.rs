@@ -71,7 +71,7 @@ impl Backends {
                     brokers: kafka_brokers()?,
                     client_id: "agora-test".to_owned(),
                     publish_timeout: Duration::from_secs(30),
-                    properties: Vec::new(),
+                    properties: kafka_properties(),
                 })?;
                 Ok(Bus::new(Arc::new(broker), prefix))
             }
@@ -113,4 +113,14 @@ pub async fn fresh_postgres_url() -> anyhow::Result<String> {
     let (base, _) =
         server.rsplit_once('/').ok_or_else(|| anyhow::anyhow!("AGORA_TEST_DATABASE_URL has no database"))?;
     Ok(format!("{base}/{name}"))
+}
+
+/// Extra librdkafka properties for debugging a test run: `AGORA_TEST_KAFKA_PROPERTIES="debug=cgrp;k=v"`.
+pub fn kafka_properties() -> Vec<(String, String)> {
+    std::env::var("AGORA_TEST_KAFKA_PROPERTIES")
+        .unwrap_or_default()
+        .split(';')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect()
 }

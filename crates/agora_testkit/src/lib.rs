@@ -10,4 +10,4 @@ mod app;
 mod backends;
 
 pub use app::{TestApp, TestAppBuilder};
-pub use backends::{Backends, Storage, Transport, fresh_postgres_url, kafka_brokers, require};
+pub use backends::{Backends, Storage, Transport, fresh_postgres_url, kafka_brokers, kafka_properties, require};

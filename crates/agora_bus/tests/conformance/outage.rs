@@ -104,7 +104,7 @@ async fn kafka_and_postgres() {
         brokers,
         client_id: "agora-outage-test".to_owned(),
         publish_timeout: Duration::from_secs(60),
-        properties: Vec::new(),
+        properties: agora_testkit::kafka_properties(),
     })
     .unwrap();
     let bus = Bus::new(Arc::new(broker), agora_testkit::Backends::PRODUCTION.fresh_prefix());

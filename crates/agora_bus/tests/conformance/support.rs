@@ -49,6 +49,7 @@ pub struct World {
 
 impl World {
     pub async fn new(backends: Backends) -> Option<World> {
+        init_logs();
         if !backends.available() {
             return None;
         }
@@ -59,6 +60,7 @@ impl World {
 
     /// A world on a bus the test built itself.
     pub async fn with_bus(backends: Backends, bus: Bus, dir: tempfile::TempDir) -> World {
+        init_logs();
         let producer = backends.fresh_db(dir.path(), "producer").await.expect("producer db");
         let consumer = backends.fresh_db(dir.path(), "consumer").await.expect("consumer db");
         for db in [&producer, &consumer] {
@@ -158,7 +160,13 @@ impl World {
             if applied.len() >= count {
                 return applied;
             }
-            assert!(tokio::time::Instant::now() < deadline, "group {group} applied {} of {count}", applied.len());
+            if tokio::time::Instant::now() >= deadline {
+                let backlog: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agora_outbox")
+                    .fetch_one(self.producer.pool())
+                    .await
+                    .unwrap_or(-1);
+                panic!("group {group} applied {} of {count}; {backlog} events still in the outbox", applied.len());
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
@@ -241,4 +249,11 @@ macro_rules! on_every_backend {
             }
         )+
     };
+}
+
+/// Logs of the code under test, shown for failing tests (RUST_LOG filters).
+pub fn init_logs() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rdkafka=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_test_writer().try_init();
 }
