@@ -102,8 +102,17 @@ struct Stopped;
 
 enum Outcome {
     Processed,
+    /// Already in the inbox: a redelivery.
     Duplicate,
-    Skipped,
+}
+
+impl Outcome {
+    fn label(&self) -> &'static str {
+        match self {
+            Outcome::Processed => "processed",
+            Outcome::Duplicate => "duplicate",
+        }
+    }
 }
 
 impl ConsumerRunner {
@@ -195,7 +204,6 @@ impl ConsumerRunner {
             match self.apply(&mut tx, message).await? {
                 Outcome::Processed => processed += 1,
                 Outcome::Duplicate => duplicates += 1,
-                Outcome::Skipped => {}
             }
         }
         tx.commit().await?;
@@ -215,9 +223,10 @@ impl ConsumerRunner {
             }
             .await;
             let err = match result {
-                Ok(Outcome::Processed) => return Ok(metrics::consumed(group, "processed", 1)),
-                Ok(Outcome::Duplicate) => return Ok(metrics::consumed(group, "duplicate", 1)),
-                Ok(Outcome::Skipped) => return Ok(metrics::consumed(group, "skipped", 1)),
+                Ok(outcome) => {
+                    metrics::consumed(group, outcome.label(), 1);
+                    return Ok(());
+                }
                 Err(err) => err,
             };
             let permanent = matches!(err, HandlerError::Permanent(_));
@@ -254,7 +263,7 @@ impl ConsumerRunner {
             return Ok(Outcome::Duplicate);
         }
         self.consumer.handler.handle(tx, &envelope).await?;
-        Ok(if envelope.event_type.is_empty() { Outcome::Skipped } else { Outcome::Processed })
+        Ok(Outcome::Processed)
     }
 
     /// Publishes to the dead-letter topic, retrying until the bus takes it (it must not be lost).

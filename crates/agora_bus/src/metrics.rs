@@ -15,7 +15,7 @@ pub fn consumer_lag(group: &str, topic: &str, lag: i64) {
     gauge!("agora_bus_consumer_lag", "group" => group.to_owned(), "topic" => topic.to_owned()).set(lag as f64);
 }
 
-/// `outcome` is one of `processed`, `duplicate`, `retried`, `dead_lettered`, `skipped`.
+/// `outcome` is one of `processed`, `duplicate`, `retried`, `dead_lettered`.
 pub fn consumed(group: &str, outcome: &'static str, count: usize) {
     counter!("agora_bus_consumer_events_total", "group" => group.to_owned(), "outcome" => outcome)
         .increment(count as u64);

@@ -1,6 +1,8 @@
 //! The platform end to end: a service added by writing only its own parts, the HTTP plumbing, the binary,
 //! and the generated schemas.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly where it unwraps")]
+
 mod binary;
 mod notes;
 mod plumbing;
