@@ -132,11 +132,19 @@ fn export_schemas(out: &Path, check: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Paths whose contents on disk differ from `files` (missing ones included).
+/// Paths whose contents on disk differ from `files`: changed, missing, or left over from a removed event.
 pub fn stale_schema_files(dir: &Path, files: &BTreeMap<String, String>) -> Vec<String> {
-    files
+    let mut stale: Vec<String> = files
         .iter()
         .filter(|(path, contents)| std::fs::read_to_string(dir.join(path)).ok().as_ref() != Some(*contents))
         .map(|(path, _)| path.clone())
-        .collect()
+        .collect();
+    let on_disk = std::fs::read_dir(dir.join("events")).into_iter().flatten().flatten();
+    for entry in on_disk {
+        let path = format!("events/{}", entry.file_name().to_string_lossy());
+        if !files.contains_key(&path) {
+            stale.push(path);
+        }
+    }
+    stale
 }

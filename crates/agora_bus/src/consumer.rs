@@ -197,17 +197,40 @@ impl ConsumerRunner {
         Ok(())
     }
 
+    /// The fast path: one transaction for the whole batch, one statement to record it in the inbox.
     async fn apply_all(&self, batch: &[Message]) -> Result<(usize, usize), HandlerError> {
+        let envelopes = batch.iter().map(|m| Envelope::from_slice(&m.payload)).collect::<Result<Vec<_>, _>>()?;
         let mut tx = self.db.begin().await?;
-        let (mut processed, mut duplicates) = (0, 0);
-        for message in batch {
-            match self.apply(&mut tx, message).await? {
-                Outcome::Processed => processed += 1,
-                Outcome::Duplicate => duplicates += 1,
+        let mut fresh = self.record_in_inbox(&mut tx, &envelopes).await?;
+        let mut processed = 0;
+        for envelope in &envelopes {
+            // `remove` also applies an event repeated within one batch only once.
+            if fresh.remove(&envelope.id.to_string()) {
+                self.consumer.handler.handle(&mut tx, envelope).await?;
+                processed += 1;
             }
         }
         tx.commit().await?;
-        Ok((processed, duplicates))
+        Ok((processed, envelopes.len() - processed))
+    }
+
+    /// Inserts the batch's event ids into the inbox; returns those that were not there yet.
+    async fn record_in_inbox(
+        &self,
+        tx: &mut Tx,
+        envelopes: &[Envelope],
+    ) -> Result<std::collections::HashSet<String>, HandlerError> {
+        let rows: Vec<String> = (0..envelopes.len()).map(|i| format!("($1, ${}, $2)", i + 3)).collect();
+        let sql = format!(
+            "INSERT INTO agora_inbox (consumer, event_id, processed_at) VALUES {} \
+             ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id",
+            rows.join(", ")
+        );
+        let mut insert = sqlx::query_scalar::<_, String>(&sql).bind(&self.consumer.group).bind(Timestamp::now().as_micros());
+        for envelope in envelopes {
+            insert = insert.bind(envelope.id.to_string());
+        }
+        Ok(insert.fetch_all(&mut **tx).await?.into_iter().collect())
     }
 
     async fn process_one(&self, message: &Message, shutdown: &CancellationToken) -> Result<(), Stopped> {

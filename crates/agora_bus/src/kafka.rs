@@ -116,10 +116,13 @@ impl Broker for KafkaBroker {
             .set("session.timeout.ms", "30000")
             .set("heartbeat.interval.ms", "3000")
             .set("topic.metadata.refresh.interval.ms", "5000")
+            // Some Kafka-protocol brokers (tansu) hold every fetch for its full wait even when data is
+            // there; a short wait keeps latency low everywhere at the cost of a few idle fetches.
+            .set("fetch.wait.max.ms", "50")
             .create()?;
         let names: Vec<&str> = topics.iter().map(String::as_str).collect();
         consumer.subscribe(&names)?;
-        Ok(Box::new(KafkaSubscription { consumer: Arc::new(consumer) }))
+        Ok(Box::new(KafkaSubscription { consumer: Arc::new(consumer), committed: TopicPartitionList::new() }))
     }
 
     async fn create_topics(&self, topics: &[TopicSpec]) -> Result<(), BusError> {
@@ -151,6 +154,8 @@ impl Broker for KafkaBroker {
 
 struct KafkaSubscription {
     consumer: Arc<StreamConsumer>,
+    /// Everything committed so far, committed once more, synchronously, when leaving.
+    committed: TopicPartitionList,
 }
 
 fn to_message(message: &BorrowedMessage<'_>) -> Message {
@@ -206,11 +211,15 @@ impl Subscription for KafkaSubscription {
         let mut list = TopicPartitionList::new();
         for ((topic, partition), next) in upto {
             list.add_partition_offset(topic, partition, Offset::Offset(next))?;
+            if self.committed.find_partition(topic, partition).is_some() {
+                self.committed.set_partition_offset(topic, partition, Offset::Offset(next))?;
+            } else {
+                self.committed.add_partition_offset(topic, partition, Offset::Offset(next))?;
+            }
         }
-        let consumer = self.consumer.clone();
-        tokio::task::spawn_blocking(move || consumer.commit(&list, CommitMode::Sync))
-            .await
-            .map_err(|e| BusError::Unavailable(e.to_string()))??;
+        // Asynchronous: the effects are already committed with their inbox entries, so a commit lost in a
+        // crash only means redeliveries the inbox skips. Leaving the group commits synchronously.
+        self.consumer.commit(&list, CommitMode::Async)?;
         Ok(())
     }
 
@@ -236,14 +245,16 @@ impl Subscription for KafkaSubscription {
     }
 
     async fn close(self: Box<Self>) -> Result<(), BusError> {
-        let consumer = self.consumer.clone();
-        drop(self);
-        // Leaving the group blocks while librdkafka hands the partitions back.
+        let KafkaSubscription { consumer, committed } = *self;
+        // Committing and leaving the group block while librdkafka talks to the coordinator.
         tokio::task::spawn_blocking(move || {
+            let result = if committed.count() > 0 { consumer.commit(&committed, CommitMode::Sync) } else { Ok(()) };
             consumer.unsubscribe();
             drop(consumer);
+            result
         })
         .await
-        .map_err(|e| BusError::Unavailable(e.to_string()))
+        .map_err(|e| BusError::Unavailable(e.to_string()))??;
+        Ok(())
     }
 }

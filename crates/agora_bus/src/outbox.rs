@@ -170,7 +170,9 @@ impl OutboxRelay {
         for seq in &seqs {
             delete = delete.bind(seq);
         }
-        delete.execute(self.db.pool()).await.map_err(DbError::from)?;
+        let mut tx = self.db.begin().await?;
+        delete.execute(&mut *tx).await.map_err(DbError::from)?;
+        tx.commit().await?;
         metrics::outbox_published(&self.service, seqs.len());
         Ok(seqs.len())
     }
@@ -197,9 +199,10 @@ impl OutboxRelay {
         )
         .bind(&self.holder)
         .bind(wall.plus(self.settings.lease).as_micros())
-        .bind(wall.as_micros())
-        .execute(self.db.pool())
-        .await?;
+        .bind(wall.as_micros());
+        let mut tx = self.db.begin().await?;
+        let done = done.execute(&mut *tx).await?;
+        tx.commit().await?;
         if done.rows_affected() == 1 {
             if self.lease_until.is_none() {
                 tracing::info!(service = %self.service, "this instance now relays the outbox");

@@ -143,13 +143,19 @@ async fn slow() -> &'static str {
     "done"
 }
 
+/// While set, the counter fails on notes whose title starts with "poison" (for the dead-letter test).
+pub static POISON_FAILS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
 /// Counts created notes from the events.
 struct Counter;
 
 #[async_trait]
 impl Handler for Counter {
     async fn handle(&self, tx: &mut Tx, event: &Envelope) -> Result<(), HandlerError> {
-        if let Some(NoteEvent::Created(_)) = event.decode::<NoteEvent>()? {
+        if let Some(NoteEvent::Created(note)) = event.decode::<NoteEvent>()? {
+            if note.title.starts_with("poison") && POISON_FAILS.load(std::sync::atomic::Ordering::SeqCst) {
+                return Err(HandlerError::Transient("poisoned note".to_owned()));
+            }
             sqlx::query(
                 "INSERT INTO note_stats (name, value) VALUES ('created', 1) \
                  ON CONFLICT (name) DO UPDATE SET value = note_stats.value + 1",

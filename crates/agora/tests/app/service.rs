@@ -38,15 +38,12 @@ async fn a_service_is_its_parts_and_nothing_else(backends: Backends) {
     }
 
     // The service's own consumer sees every event once, through outbox, bus and inbox.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let stats: Value = app.client.get(app.url("/api/notes/stats")).send().await.unwrap().json().await.unwrap();
-        if stats["created"] == 5 {
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "consumer saw {} of 5 events", stats["created"]);
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    wait_for_count(&app, 5).await;
+
+    // The bus reports what it did.
+    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("agora_bus_outbox_published_total{service=\"notes\"}"), "{metrics}");
+    assert!(metrics.contains("agora_bus_consumer_events_total{group=\"notes.counter\",outcome=\"processed\"}"), "{metrics}");
 
     // Failure paths answer problem+json with stable codes.
     let invalid = app.client.post(app.url("/api/notes/notes")).json(&json!({ "title": " " })).send().await.unwrap();
@@ -110,14 +107,51 @@ async fn events_written_before_a_restart_are_delivered_after_it() {
     }
     app.stop().await;
     let app = start().await.unwrap();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    loop {
-        let stats: Value = app.client.get(app.url("/api/notes/stats")).send().await.unwrap().json().await.unwrap();
-        if stats["created"] == 20 {
-            break;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "after restart the consumer saw {}", stats["created"]);
+    wait_for_count(&app, 20).await;
+    app.stop().await;
+}
+
+async fn created_count(app: &TestApp) -> i64 {
+    let stats: Value = app.client.get(app.url("/api/notes/stats")).send().await.unwrap().json().await.unwrap();
+    stats["created"].as_i64().unwrap()
+}
+
+async fn wait_for_count(app: &TestApp, expected: i64) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while created_count(app).await != expected {
+        assert!(tokio::time::Instant::now() < deadline, "count is {}, expected {expected}", created_count(app).await);
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_replay_command_brings_a_dead_letter_back() {
+    let app = TestApp::builder()
+        .service(Arc::new(NotesService))
+        .set("bus.topic_prefix", "dlqtest.")
+        .set("consumer.max_attempts", "2")
+        .set("consumer.initial_backoff_ms", "10")
+        .start()
+        .await
+        .unwrap();
+    for title in ["poison pill", "fine"] {
+        let response = app.client.post(app.url("/api/notes/notes")).json(&json!({ "title": title })).send().await.unwrap();
+        assert_eq!(response.status(), 200);
+    }
+    // The poisoned event is dead-lettered; the one after it is applied.
+    wait_for_count(&app, 1).await;
+    crate::notes::POISON_FAILS.store(false, std::sync::atomic::Ordering::SeqCst);
+
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_agora"))
+        .args(["dlq", "replay", "--topic", "notes.notes", "--idle-secs", "2", "--data-dir"])
+        .arg(app.data_dir())
+        .env("AGORA_BUS__TOPIC_PREFIX", "dlqtest.")
+        .env_remove("AGORA_BUS__BACKEND")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout} {}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("replayed 1 dead letter(s) of notes.notes"), "{stdout}");
+    wait_for_count(&app, 2).await;
     app.stop().await;
 }
