@@ -90,7 +90,8 @@ async fn main() {
     let shutdown = CancellationToken::new();
     let relay = OutboxRelay::new("bench", producer_db.clone(), bus.clone(), RelaySettings::default());
     tokio::spawn(relay.run(shutdown.clone()));
-    let consumer = Consumer { group: "bench".to_owned(), topics: vec!["bench.counters".to_owned()], handler: Arc::new(Apply) };
+    let consumer =
+        Consumer { group: "bench".to_owned(), topics: vec!["bench.counters".to_owned()], handler: Arc::new(Apply) };
     let policy = RetryPolicy { batch_size: 500, ..RetryPolicy::default() };
     tokio::spawn(ConsumerRunner::new(consumer, consumer_db.clone(), bus.clone(), policy).run(shutdown.clone()));
     // Let the consumer join its group before the clock starts.
@@ -102,10 +103,16 @@ async fn main() {
         tokio::spawn(async move {
             loop {
                 tokio::time::sleep(Duration::from_millis(1000)).await;
-                let written: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM counters").fetch_one(p.pool()).await.unwrap_or(-1);
-                let backlog: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agora_outbox").fetch_one(p.pool()).await.unwrap_or(-1);
-                let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM agora_inbox").fetch_one(c.pool()).await.unwrap_or(-1);
-                eprintln!("t={:.1}s counters={written} outbox={backlog} applied={applied}", started.elapsed().as_secs_f64());
+                let written: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM counters").fetch_one(p.pool()).await.unwrap_or(-1);
+                let backlog: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM agora_outbox").fetch_one(p.pool()).await.unwrap_or(-1);
+                let applied: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM agora_inbox").fetch_one(c.pool()).await.unwrap_or(-1);
+                eprintln!(
+                    "t={:.1}s counters={written} outbox={backlog} applied={applied}",
+                    started.elapsed().as_secs_f64()
+                );
             }
         });
     }

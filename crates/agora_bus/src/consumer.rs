@@ -226,7 +226,8 @@ impl ConsumerRunner {
              ON CONFLICT (consumer, event_id) DO NOTHING RETURNING event_id",
             rows.join(", ")
         );
-        let mut insert = sqlx::query_scalar::<_, String>(&sql).bind(&self.consumer.group).bind(Timestamp::now().as_micros());
+        let mut insert =
+            sqlx::query_scalar::<_, String>(&sql).bind(&self.consumer.group).bind(Timestamp::now().as_micros());
         for envelope in envelopes {
             insert = insert.bind(envelope.id.to_string());
         }

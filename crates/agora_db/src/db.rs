@@ -6,7 +6,7 @@ use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyConnection, AnyPool, ConnectOptions, Executor};
+use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection, Executor};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// Which SQL dialect a database speaks.
@@ -79,6 +79,10 @@ impl Db {
                     Ok(())
                 })
             })
+            // A task cancelled inside a transaction (a client hanging up on a request, a consumer stopped
+            // mid-batch) hands its connection back still in that transaction, holding its locks; such a
+            // connection is closed, which rolls the transaction back, instead of being reused.
+            .after_release(|conn, _meta| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
             .connect_with(options)
             .await?;
         let writer = (dialect == Dialect::Sqlite).then(|| Arc::new(Semaphore::new(1)));

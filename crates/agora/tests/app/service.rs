@@ -43,7 +43,10 @@ async fn a_service_is_its_parts_and_nothing_else(backends: Backends) {
     // The bus reports what it did.
     let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
     assert!(metrics.contains("agora_bus_outbox_published_total{service=\"notes\"}"), "{metrics}");
-    assert!(metrics.contains("agora_bus_consumer_events_total{group=\"notes.counter\",outcome=\"processed\"}"), "{metrics}");
+    assert!(
+        metrics.contains("agora_bus_consumer_events_total{group=\"notes.counter\",outcome=\"processed\"}"),
+        "{metrics}"
+    );
 
     // Failure paths answer problem+json with stable codes.
     let invalid = app.client.post(app.url("/api/notes/notes")).json(&json!({ "title": " " })).send().await.unwrap();
@@ -135,7 +138,8 @@ async fn the_replay_command_brings_a_dead_letter_back() {
         .await
         .unwrap();
     for title in ["poison pill", "fine"] {
-        let response = app.client.post(app.url("/api/notes/notes")).json(&json!({ "title": title })).send().await.unwrap();
+        let response =
+            app.client.post(app.url("/api/notes/notes")).json(&json!({ "title": title })).send().await.unwrap();
         assert_eq!(response.status(), 200);
     }
     // The poisoned event is dead-lettered; the one after it is applied.

@@ -55,3 +55,91 @@ async fn on_postgres() {
     })
     .await;
 }
+
+/// A task cancelled in the middle of a transaction (a client hanging up, a consumer stopped) must not leave
+/// its connection holding the write lock for the next user of the pool.
+async fn a_cancelled_transaction_releases_its_locks(backends: Backends) {
+    if !backends.available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = backends.fresh_db(dir.path(), "cancel").await.unwrap();
+    sqlx::query("CREATE TABLE counters (name TEXT PRIMARY KEY, value BIGINT NOT NULL)")
+        .execute(db.pool())
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO counters (name, value) VALUES ('c', 0)").execute(db.pool()).await.unwrap();
+    let slow = match db.dialect() {
+        agora_db::Dialect::Sqlite => {
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT count(*) FROM c"
+        }
+        agora_db::Dialect::Postgres => "SELECT pg_sleep(0.5)",
+    };
+    for _ in 0..5 {
+        let held = db.clone();
+        let task = tokio::spawn(async move {
+            let mut tx = held.begin().await.unwrap();
+            sqlx::query("UPDATE counters SET value = value + 100 WHERE name = 'c'").execute(&mut *tx).await.unwrap();
+            // Cancelled while this slow statement runs.
+            sqlx::query(slow).execute(&mut *tx).await.unwrap();
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        task.abort();
+        let _ = task.await;
+
+        let started = std::time::Instant::now();
+        let mut tx = db.begin().await.unwrap();
+        sqlx::query("UPDATE counters SET value = value + 1 WHERE name = 'c'").execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "waited for an abandoned transaction's lock");
+    }
+    let value: i64 = sqlx::query_scalar("SELECT value FROM counters").fetch_one(db.pool()).await.unwrap();
+    assert_eq!(value, 5, "an abandoned transaction's write was kept");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelled_transaction_on_sqlite() {
+    a_cancelled_transaction_releases_its_locks(Backends::EMBEDDED).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancelled_transaction_on_postgres() {
+    a_cancelled_transaction_releases_its_locks(Backends { storage: Storage::Postgres, transport: Transport::Embedded })
+        .await;
+}
+
+/// The same when the task is cancelled while `BEGIN IMMEDIATE` waits for another process's write lock: the
+/// transaction it opens afterwards must not stay open on a pooled connection.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transaction_cancelled_while_beginning_does_not_stay_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("begin.db").display());
+    let db = agora_db::Db::connect(&url, &agora_db::PoolSettings::default()).await.unwrap();
+    sqlx::query("CREATE TABLE t (n BIGINT NOT NULL)").execute(db.pool()).await.unwrap();
+
+    // Another process holds the write lock.
+    let other = agora_db::Db::connect(&url, &agora_db::PoolSettings::default()).await.unwrap();
+    let mut lock = other.begin().await.unwrap();
+    sqlx::query("INSERT INTO t (n) VALUES (1)").execute(&mut *lock).await.unwrap();
+
+    let waiting = db.clone();
+    let task = tokio::spawn(async move {
+        let _tx = waiting.begin().await;
+        std::future::pending::<()>().await;
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    task.abort();
+    let _ = task.await;
+    lock.rollback().await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    let started = std::time::Instant::now();
+    for n in 0..5 {
+        let mut tx = db.begin().await.unwrap();
+        sqlx::query("INSERT INTO t (n) VALUES ($1)").bind(n).execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(2), "a cancelled BEGIN kept the write lock");
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t").fetch_one(other.pool()).await.unwrap();
+    assert_eq!(count, 5);
+}
