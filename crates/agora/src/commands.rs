@@ -50,8 +50,8 @@ async fn serve(file: Option<&Path>, args: ServeArgs) -> anyhow::Result<()> {
     let token = app.shutdown_token();
     tokio::spawn(async move {
         wait_for_signal().await;
-        tracing::info!("shutdown requested; draining");
         token.cancel();
+        tracing::info!("shutdown requested; draining");
     });
     app.run_until_stopped().await;
     Ok(())

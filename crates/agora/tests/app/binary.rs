@@ -117,3 +117,36 @@ fn help_lists_the_commands() {
         assert!(help.contains(command), "{command} missing from --help:\n{help}");
     }
 }
+
+#[tokio::test]
+async fn sigterm_stops_serve_even_when_its_log_pipe_is_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let addr = format!("127.0.0.1:{}", free_port());
+    let mut child = agora()
+        .args(["serve", "--listen", &addr, "--data-dir"])
+        .arg(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while reqwest::get(format!("http://{addr}/healthz")).await.is_err() {
+        assert!(Instant::now() < deadline, "agora serve did not come up");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Whoever read the logs went away.
+    drop(child.stderr.take());
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let exit = loop {
+        if let Some(exit) = child.try_wait().unwrap() {
+            break exit;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("agora did not stop on SIGTERM with its log pipe closed");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(exit.success(), "exit status {exit}");
+}
