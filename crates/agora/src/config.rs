@@ -58,6 +58,7 @@ pub struct DatabaseConfig {
     pub url: String,
     pub migrate_on_start: bool,
     pub max_connections: u32,
+    pub sqlite_sync_every_commit: bool,
     #[serde(default)]
     pub services: BTreeMap<String, String>,
 }

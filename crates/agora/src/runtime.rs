@@ -220,15 +220,17 @@ impl RunningApp {
     pub async fn shutdown(mut self) {
         self.shutdown.cancel();
         let grace = self.grace;
-        let drained = tokio::time::timeout(grace, async {
+        // Requests drain and consumers commit side by side: a slow request must not use up the grace
+        // period the consumers need to store their progress.
+        let server = async {
             match (&mut self.server).await {
                 Ok(Ok(())) => {}
                 Ok(Err(err)) => tracing::warn!(error = %err, "server stopped with an error"),
                 Err(err) => tracing::warn!(error = %err, "server task failed"),
             }
-            while self.workers.join_next().await.is_some() {}
-        })
-        .await;
+        };
+        let workers = async { while self.workers.join_next().await.is_some() {} };
+        let drained = tokio::time::timeout(grace, async { tokio::join!(server, workers) }).await;
         if drained.is_err() {
             tracing::warn!(grace_secs = grace.as_secs(), "shutdown grace period over; abandoning the rest");
             self.server.abort();

@@ -32,7 +32,11 @@ pub async fn open(config: &Config, service: &dyn Service) -> Result<Option<Db>, 
         std::fs::create_dir_all(&config.data_dir).map_err(|e| storage_error(name, e))?;
     }
     location.prepare().await.map_err(|e| storage_error(name, e))?;
-    let settings = PoolSettings { max_connections: config.database.max_connections, ..PoolSettings::default() };
+    let settings = PoolSettings {
+        max_connections: config.database.max_connections,
+        sqlite_sync_every_commit: config.database.sqlite_sync_every_commit,
+        ..PoolSettings::default()
+    };
     let db = Db::connect(&location.url, &settings).await.map_err(|e| storage_error(name, e))?;
     Ok(Some(db))
 }

@@ -6,6 +6,7 @@
 //! A batch is first applied in one transaction (fast); if any event in it fails, the batch is rolled back
 //! and applied again one event at a time, so one bad event cannot hold back the others.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -100,17 +101,29 @@ pub struct ConsumerRunner {
 /// The runner stopped for shutdown part-way; nothing after the last commit is acknowledged.
 struct Stopped;
 
-enum Outcome {
-    Processed,
-    /// Already in the inbox: a redelivery.
-    Duplicate,
+/// Why applying events failed: the handler refused them, or the database could not be used at all.
+enum Failure {
+    Handler(HandlerError),
+    Storage(DbError),
 }
 
-impl Outcome {
-    fn label(&self) -> &'static str {
+impl From<DbError> for Failure {
+    fn from(err: DbError) -> Self {
+        Failure::Storage(err)
+    }
+}
+
+impl From<sqlx::Error> for Failure {
+    fn from(err: sqlx::Error) -> Self {
+        Failure::Storage(err.into())
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Outcome::Processed => "processed",
-            Outcome::Duplicate => "duplicate",
+            Failure::Handler(err) => err.fmt(f),
+            Failure::Storage(err) => err.fmt(f),
         }
     }
 }
@@ -158,6 +171,7 @@ impl ConsumerRunner {
                 }
             }
         }
+        tracing::debug!(consumer.group = %group, cancelled = shutdown.is_cancelled(), "consumer leaving its group");
         if let Err(err) = subscription.close().await {
             tracing::warn!(consumer.group = %group, error = %err, "leaving the consumer group failed");
         }
@@ -197,16 +211,21 @@ impl ConsumerRunner {
         Ok(())
     }
 
-    /// The fast path: one transaction for the whole batch, one statement to record it in the inbox.
-    async fn apply_all(&self, batch: &[Message]) -> Result<(usize, usize), HandlerError> {
-        let envelopes = batch.iter().map(|m| Envelope::from_slice(&m.payload)).collect::<Result<Vec<_>, _>>()?;
+    /// Applies events in one transaction that also records them in the inbox with one statement. Used for
+    /// whole batches (the fast path) and for single events.
+    async fn apply_all(&self, batch: &[Message]) -> Result<(usize, usize), Failure> {
+        let envelopes = batch
+            .iter()
+            .map(|m| Envelope::from_slice(&m.payload))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| Failure::Handler(e.into()))?;
         let mut tx = self.db.begin().await?;
         let mut fresh = self.record_in_inbox(&mut tx, &envelopes).await?;
         let mut processed = 0;
         for envelope in &envelopes {
             // `remove` also applies an event repeated within one batch only once.
             if fresh.remove(&envelope.id.to_string()) {
-                self.consumer.handler.handle(&mut tx, envelope).await?;
+                self.consumer.handler.handle(&mut tx, envelope).await.map_err(Failure::Handler)?;
                 processed += 1;
             }
         }
@@ -214,12 +233,8 @@ impl ConsumerRunner {
         Ok((processed, envelopes.len() - processed))
     }
 
-    /// Inserts the batch's event ids into the inbox; returns those that were not there yet.
-    async fn record_in_inbox(
-        &self,
-        tx: &mut Tx,
-        envelopes: &[Envelope],
-    ) -> Result<std::collections::HashSet<String>, HandlerError> {
+    /// Inserts the events' ids into the inbox; returns those that were not there yet.
+    async fn record_in_inbox(&self, tx: &mut Tx, envelopes: &[Envelope]) -> Result<HashSet<String>, DbError> {
         let rows: Vec<String> = (0..envelopes.len()).map(|i| format!("($1, ${}, $2)", i + 3)).collect();
         let sql = format!(
             "INSERT INTO agora_inbox (consumer, event_id, processed_at) VALUES {} \
@@ -234,25 +249,29 @@ impl ConsumerRunner {
         Ok(insert.fetch_all(&mut **tx).await?.into_iter().collect())
     }
 
+    /// Applies one event. Handler failures count towards the dead letter; storage failures (the database
+    /// itself unavailable) are waited out without limit, so an outage never dead-letters healthy events or
+    /// reorders them.
     async fn process_one(&self, message: &Message, shutdown: &CancellationToken) -> Result<(), Stopped> {
         let group = &self.consumer.group;
-        let mut attempt = 0;
+        let (mut attempt, mut outage) = (0, 0);
         loop {
-            attempt += 1;
-            let result = async {
-                let mut tx = self.db.begin().await?;
-                let outcome = self.apply(&mut tx, message).await?;
-                tx.commit().await?;
-                Ok::<_, HandlerError>(outcome)
-            }
-            .await;
-            let err = match result {
-                Ok(outcome) => {
-                    metrics::consumed(group, outcome.label(), 1);
+            let err = match self.apply_all(std::slice::from_ref(message)).await {
+                Ok((processed, _)) => {
+                    metrics::consumed(group, if processed == 1 { "processed" } else { "duplicate" }, 1);
                     return Ok(());
                 }
-                Err(err) => err,
+                Err(Failure::Storage(err)) => {
+                    outage += 1;
+                    tracing::warn!(consumer.group = %group, error = %err, "database unavailable, waiting");
+                    if !pause(shutdown, self.policy.backoff(outage)).await {
+                        return Err(Stopped);
+                    }
+                    continue;
+                }
+                Err(Failure::Handler(err)) => err,
             };
+            attempt += 1;
             let permanent = matches!(err, HandlerError::Permanent(_));
             if permanent || attempt >= self.policy.max_attempts {
                 tracing::error!(
@@ -267,27 +286,6 @@ impl ConsumerRunner {
                 return Err(Stopped);
             }
         }
-    }
-
-    /// Parses the envelope, records it in the inbox and applies it, all in `tx`.
-    async fn apply(&self, tx: &mut Tx, message: &Message) -> Result<Outcome, HandlerError> {
-        let envelope = Envelope::from_slice(&message.payload)?;
-        let first_time = sqlx::query(
-            "INSERT INTO agora_inbox (consumer, event_id, processed_at) VALUES ($1, $2, $3) \
-             ON CONFLICT (consumer, event_id) DO NOTHING",
-        )
-        .bind(&self.consumer.group)
-        .bind(envelope.id.to_string())
-        .bind(Timestamp::now().as_micros())
-        .execute(&mut **tx)
-        .await?
-        .rows_affected()
-            == 1;
-        if !first_time {
-            return Ok(Outcome::Duplicate);
-        }
-        self.consumer.handler.handle(tx, &envelope).await?;
-        Ok(Outcome::Processed)
     }
 
     /// Publishes to the dead-letter topic, retrying until the bus takes it (it must not be lost).

@@ -189,28 +189,26 @@ struct EmbeddedSubscription {
 impl EmbeddedSubscription {
     /// Claims unclaimed topics of this group and loads their committed positions.
     async fn claim(&mut self) -> Result<(), BusError> {
-        let wanted: Vec<String> = {
-            let mut claims = self.log.inner.claims.lock().unwrap_or_else(|p| p.into_inner());
-            self.topics
-                .iter()
-                .filter(|t| !self.positions.contains_key(*t))
-                .filter(|t| claims.insert((self.group.clone(), (*t).clone())))
-                .cloned()
-                .collect()
-        };
-        for topic in wanted {
+        let unclaimed: Vec<String> = self.topics.iter().filter(|t| !self.positions.contains_key(*t)).cloned().collect();
+        for topic in unclaimed {
+            // Read the committed position before claiming, so a failed read leaves no claim behind.
             let row = sqlx::query("SELECT next_pos FROM group_offsets WHERE group_id = ?1 AND topic = ?2")
                 .bind(&self.group)
                 .bind(&topic)
                 .fetch_optional(&self.log.inner.pool)
                 .await?;
-            self.positions.insert(topic, row.map(|r| r.get::<i64, _>(0)).unwrap_or(0));
+            let mut claims = self.log.inner.claims.lock().unwrap_or_else(|p| p.into_inner());
+            if claims.insert((self.group.clone(), topic.clone())) {
+                self.positions.insert(topic, row.map(|r| r.get::<i64, _>(0)).unwrap_or(0));
+            }
         }
         Ok(())
     }
 
     async fn fetch(&mut self, max: usize) -> Result<Vec<Message>, BusError> {
         let mut batch = Vec::new();
+        // Positions move only once every read succeeded, so a failed read loses nothing.
+        let mut advanced = Vec::new();
         for topic in &self.topics {
             let Some(from) = self.positions.get(topic).copied() else { continue };
             let room = max - batch.len();
@@ -227,7 +225,7 @@ impl EmbeddedSubscription {
             .fetch_all(&self.log.inner.pool)
             .await?;
             if let Some(last) = rows.last() {
-                self.positions.insert(topic.clone(), last.get::<i64, _>(0) + 1);
+                advanced.push((topic.clone(), last.get::<i64, _>(0) + 1));
             }
             batch.extend(rows.into_iter().map(|row| Message {
                 topic: topic.clone(),
@@ -238,6 +236,7 @@ impl EmbeddedSubscription {
                 headers: decode_headers(row.get(3)),
             }));
         }
+        self.positions.extend(advanced);
         Ok(batch)
     }
 }

@@ -192,7 +192,13 @@ impl Subscription for KafkaSubscription {
         drop(first);
         while batch.len() < max {
             match self.consumer.recv().now_or_never() {
-                Some(received) => batch.push(to_message(&received?)),
+                Some(Ok(received)) => batch.push(to_message(&received)),
+                // librdkafka has moved past what is already in the batch: hand that over first; the
+                // error comes back on the next call if it persists.
+                Some(Err(err)) => {
+                    tracing::warn!(error = %err, "consumer error after a partial batch");
+                    break;
+                }
                 None => break,
             }
         }
@@ -246,15 +252,35 @@ impl Subscription for KafkaSubscription {
 
     async fn close(self: Box<Self>) -> Result<(), BusError> {
         let KafkaSubscription { consumer, committed } = *self;
-        // Committing and leaving the group block while librdkafka talks to the coordinator.
-        tokio::task::spawn_blocking(move || {
-            let result = if committed.count() > 0 { consumer.commit(&committed, CommitMode::Sync) } else { Ok(()) };
+        // Committing and leaving the group block while librdkafka talks to the coordinator, and leaving can
+        // wait for a rebalance the broker holds open for a long time. That happens on a thread of its own,
+        // which shutdown waits for only so long: offsets were already committed after every batch.
+        let (done, finished) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || {
+            let _ = done.send(leave(&consumer, &committed));
             consumer.unsubscribe();
             drop(consumer);
-            result
-        })
-        .await
-        .map_err(|e| BusError::Unavailable(e.to_string()))??;
-        Ok(())
+        });
+        match tokio::time::timeout(Duration::from_secs(10), finished).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err(BusError::Unavailable("the consumer thread ended early".to_owned())),
+            Err(_) => Err(BusError::Unavailable("leaving the consumer group timed out".to_owned())),
+        }
     }
+}
+
+/// Commits, synchronously, the offsets of the partitions this member still owns: after a rebalance another
+/// member may already be further on.
+fn leave(consumer: &StreamConsumer, committed: &TopicPartitionList) -> Result<(), BusError> {
+    let owned = consumer.assignment()?;
+    let mut mine = TopicPartitionList::new();
+    for element in committed.elements() {
+        if owned.find_partition(element.topic(), element.partition()).is_some() {
+            mine.add_partition_offset(element.topic(), element.partition(), element.offset())?;
+        }
+    }
+    if mine.count() > 0 {
+        consumer.commit(&mine, CommitMode::Sync)?;
+    }
+    Ok(())
 }

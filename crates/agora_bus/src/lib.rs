@@ -21,7 +21,7 @@ pub use consumer::{Consumer, Handler, HandlerError, RetryPolicy};
 pub use embedded::EmbeddedLog;
 pub use kafka::{KafkaBroker, KafkaSettings};
 pub use message::{Headers, Message, OutgoingMessage};
-pub use outbox::{Outbox, OutboxRelay, RelaySettings};
+pub use outbox::{EmitError, Outbox, OutboxRelay, RelaySettings};
 
 use std::sync::Arc;
 

@@ -32,14 +32,19 @@ impl Outbox {
     }
 
     /// Records `event` in the transaction; returns its event id.
-    pub async fn emit<E: TopicEvents>(&self, tx: &mut Tx, event: &E) -> Result<Uuid, DbError> {
+    pub async fn emit<E: TopicEvents>(&self, tx: &mut Tx, event: &E) -> Result<Uuid, EmitError> {
         let envelope = Envelope::new(&self.source, event);
         self.emit_envelope(tx, E::TOPIC, &envelope).await?;
         Ok(envelope.id)
     }
 
-    /// Records an already-built envelope on `topic`.
-    pub async fn emit_envelope(&self, tx: &mut Tx, topic: &str, envelope: &Envelope) -> Result<(), DbError> {
+    /// Records an already-built envelope on `topic`. An event too large for the bus is refused here, where
+    /// the use case can still fail cleanly, rather than blocking the relay later.
+    pub async fn emit_envelope(&self, tx: &mut Tx, topic: &str, envelope: &Envelope) -> Result<(), EmitError> {
+        let payload = envelope.to_vec();
+        if payload.len() > MAX_EVENT_BYTES {
+            return Err(EmitError::TooLarge { event_type: envelope.event_type.clone(), bytes: payload.len() });
+        }
         let headers =
             envelope.traceparent.as_ref().map(|tp| vec![("traceparent".to_owned(), tp.clone())]).unwrap_or_default();
         sqlx::query(
@@ -49,13 +54,26 @@ impl Outbox {
         .bind(envelope.id.to_string())
         .bind(topic)
         .bind(&envelope.subject)
-        .bind(envelope.to_vec())
+        .bind(payload)
         .bind(encode_headers(&headers))
         .bind(Timestamp::now().as_micros())
         .execute(&mut **tx)
-        .await?;
+        .await
+        .map_err(DbError::from)?;
         Ok(())
     }
+}
+
+/// The largest event the outbox accepts, well under Kafka's default 1 MB message limit.
+pub const MAX_EVENT_BYTES: usize = 512 * 1024;
+
+/// An event could not be recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum EmitError {
+    #[error("event {event_type} is {bytes} bytes, more than the bus accepts")]
+    TooLarge { event_type: String, bytes: usize },
+    #[error(transparent)]
+    Db(#[from] DbError),
 }
 
 /// How the relay batches and waits.
@@ -109,8 +127,9 @@ impl OutboxRelay {
         let mut backlog_at = tokio::time::Instant::now();
         loop {
             let pause = match self.step().await {
-                Ok(n) if n >= self.settings.batch_size => Duration::ZERO,
-                Ok(_) => {
+                Ok(Step::Standby) => self.settings.lease / 2,
+                Ok(Step::Published(n)) if n >= self.settings.batch_size => Duration::ZERO,
+                Ok(Step::Published(_)) => {
                     backoff = Duration::from_millis(100);
                     self.settings.idle_interval
                 }
@@ -126,23 +145,39 @@ impl OutboxRelay {
                     metrics::outbox_backlog(&self.service, rows);
                 }
             }
-            if pause.is_zero() {
-                if shutdown.is_cancelled() {
-                    return;
-                }
+            if pause.is_zero() && !shutdown.is_cancelled() {
                 continue;
             }
             tokio::select! {
-                () = shutdown.cancelled() => return,
+                () = shutdown.cancelled() => break,
                 () = tokio::time::sleep(pause) => {}
             }
         }
+        self.release_lease().await;
     }
 
-    /// One round: publish up to a batch if this instance holds the lease. Returns rows published.
-    pub async fn step(&mut self) -> Result<usize, RelayError> {
+    /// Hands the lease back on shutdown, so another instance takes over at once rather than after expiry.
+    async fn release_lease(&mut self) {
+        if self.lease_until.take().is_none() {
+            return;
+        }
+        let released = async {
+            let mut tx = self.db.begin().await?;
+            sqlx::query("DELETE FROM agora_relay_lease WHERE name = 'outbox' AND holder = $1")
+                .bind(&self.holder)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await
+        };
+        if let Err(err) = released.await {
+            tracing::warn!(service = %self.service, error = %err, "could not release the outbox lease");
+        }
+    }
+
+    /// One round: publish up to a batch if this instance holds the lease.
+    pub async fn step(&mut self) -> Result<Step, RelayError> {
         if !self.hold_lease().await? {
-            return Ok(0);
+            return Ok(Step::Standby);
         }
         let rows = sqlx::query("SELECT seq, topic, msg_key, payload, headers FROM agora_outbox ORDER BY seq LIMIT $1")
             .bind(i64::try_from(self.settings.batch_size).unwrap_or(500))
@@ -150,7 +185,7 @@ impl OutboxRelay {
             .await
             .map_err(DbError::from)?;
         if rows.is_empty() {
-            return Ok(0);
+            return Ok(Step::Published(0));
         }
         let mut seqs = Vec::with_capacity(rows.len());
         let mut messages = Vec::with_capacity(rows.len());
@@ -174,7 +209,7 @@ impl OutboxRelay {
         delete.execute(&mut *tx).await.map_err(DbError::from)?;
         tx.commit().await?;
         metrics::outbox_published(&self.service, seqs.len());
-        Ok(seqs.len())
+        Ok(Step::Published(seqs.len()))
     }
 
     /// Events waiting in the outbox.
@@ -214,6 +249,15 @@ impl OutboxRelay {
             Ok(false)
         }
     }
+}
+
+/// What a relay round did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Another instance holds the lease.
+    Standby,
+    /// This many events were published.
+    Published(usize),
 }
 
 /// Why a relay round failed; the relay retries either way.

@@ -27,16 +27,20 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// Pool sizing and timeouts.
+/// Pool sizing, timeouts and SQLite durability.
 #[derive(Debug, Clone)]
 pub struct PoolSettings {
     pub max_connections: u32,
     pub acquire_timeout: Duration,
+    /// SQLite only: fsync every commit (`synchronous = FULL`). Without it (`NORMAL`, still crash-safe for
+    /// the process) a power loss can drop the last commits — and a consumer's effects could then be lost
+    /// while the offset it committed to the event log survives.
+    pub sqlite_sync_every_commit: bool,
 }
 
 impl Default for PoolSettings {
     fn default() -> Self {
-        PoolSettings { max_connections: 10, acquire_timeout: Duration::from_secs(5) }
+        PoolSettings { max_connections: 10, acquire_timeout: Duration::from_secs(5), sqlite_sync_every_commit: true }
     }
 }
 
@@ -64,24 +68,25 @@ impl Db {
         DRIVERS.call_once(sqlx::any::install_default_drivers);
         let dialect = Dialect::of_url(url)?;
         let options = AnyConnectOptions::from_str(url)?.disable_statement_logging();
+        let pragmas: &'static str = if settings.sqlite_sync_every_commit {
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;"
+        } else {
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;"
+        };
         let pool = AnyPoolOptions::new()
             .max_connections(settings.max_connections)
             .acquire_timeout(settings.acquire_timeout)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if dialect == Dialect::Sqlite {
-                        conn.execute(
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
-                        )
-                        .await?;
+                        conn.execute(pragmas).await?;
                     }
                     Ok(())
                 })
             })
-            // A task cancelled inside a transaction (a client hanging up on a request, a consumer stopped
-            // mid-batch) hands its connection back still in that transaction, holding its locks; such a
-            // connection is closed, which rolls the transaction back, instead of being reused.
+            // A task cancelled while its `BEGIN` was under way (a client hanging up, a consumer stopped)
+            // hands its connection back with a transaction the driver has no rollback queued for, still
+            // holding SQLite's write lock; such a connection is closed, which rolls it back.
             .after_release(|conn, _meta| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
             .connect_with(options)
             .await?;
@@ -130,15 +135,6 @@ impl Dialect {
             "postgres" | "postgresql" => Ok(Dialect::Postgres),
             "sqlite" => Ok(Dialect::Sqlite),
             other => Err(DbError::UnsupportedUrl(other.to_owned())),
-        }
-    }
-
-    /// `FOR UPDATE SKIP LOCKED` where the dialect has row locks; SQLite's write lock already
-    /// serialises writers, so nothing is appended there.
-    pub fn skip_locked(self) -> &'static str {
-        match self {
-            Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
-            Dialect::Sqlite => "",
         }
     }
 }

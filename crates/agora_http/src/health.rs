@@ -56,10 +56,17 @@ async fn ready(State(readiness): State<Arc<Readiness>>) -> impl IntoResponse {
     (status, Json(serde_json::json!({ "status": if ok { "ready" } else { "unavailable" }, "checks": checks })))
 }
 
+/// Readiness is public, so a failed check says only that it failed; the cause goes to the log.
 fn check(name: String, result: Result<Result<(), String>, tokio::time::error::Elapsed>) -> Check {
     match result {
         Ok(Ok(())) => Check { name, ok: true, error: None },
-        Ok(Err(error)) => Check { name, ok: false, error: Some(error) },
-        Err(_) => Check { name, ok: false, error: Some("timed out".to_owned()) },
+        Ok(Err(error)) => {
+            tracing::warn!(check = %name, %error, "readiness check failed");
+            Check { name, ok: false, error: Some("unavailable".to_owned()) }
+        }
+        Err(_) => {
+            tracing::warn!(check = %name, "readiness check timed out");
+            Check { name, ok: false, error: Some("timed out".to_owned()) }
+        }
     }
 }

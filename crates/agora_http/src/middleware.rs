@@ -45,6 +45,7 @@ pub fn apply(router: Router, limits: &HttpLimits) -> Router {
     router
         .layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(DefaultBodyLimit::max(limits.body_limit_bytes))
+        .layer(TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, limits.request_timeout))
         .layer(axum::middleware::from_fn(problem_for_bare_errors))
         .layer(
             ServiceBuilder::new()
@@ -54,8 +55,7 @@ pub fn apply(router: Router, limits: &HttpLimits) -> Router {
                 .layer(CatchPanicLayer::custom(|_panic| {
                     tracing::error!("request handler panicked");
                     Problem::new(ErrorKind::Internal, "internal", None).into_response()
-                }))
-                .layer(TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, limits.request_timeout)),
+                })),
         )
 }
 
@@ -76,6 +76,7 @@ async fn problem_for_bare_errors(request: axum::extract::Request, next: axum::mi
         StatusCode::PAYLOAD_TOO_LARGE => (ErrorKind::Invalid, "body_too_large"),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => (ErrorKind::Invalid, "unsupported_media_type"),
         StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => (ErrorKind::Invalid, "malformed_request"),
+        StatusCode::GATEWAY_TIMEOUT => (ErrorKind::Unavailable, "timeout"),
         _ => return response,
     };
     // The framework's rejection text says what was wrong (a missing field, bad JSON); keep it as detail.

@@ -51,6 +51,8 @@ pub enum NoteError {
     NotFound,
     #[error("storage failed: {0}")]
     Db(#[from] agora_db::DbError),
+    #[error(transparent)]
+    Event(#[from] agora_bus::EmitError),
 }
 
 impl From<sqlx::Error> for NoteError {
@@ -64,14 +66,14 @@ impl ApiError for NoteError {
         match self {
             NoteError::Invalid(_) => ErrorKind::Invalid,
             NoteError::NotFound => ErrorKind::NotFound,
-            NoteError::Db(_) => ErrorKind::Internal,
+            NoteError::Db(_) | NoteError::Event(_) => ErrorKind::Internal,
         }
     }
     fn code(&self) -> &'static str {
         match self {
             NoteError::Invalid(_) => "invalid_note",
             NoteError::NotFound => "note_not_found",
-            NoteError::Db(_) => "internal",
+            NoteError::Db(_) | NoteError::Event(_) => "internal",
         }
     }
     fn field_errors(&self) -> Vec<FieldError> {
@@ -139,7 +141,7 @@ async fn stats(State(app): State<AppState>) -> Result<Json<serde_json::Value>, N
 }
 
 async fn slow() -> &'static str {
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
     "done"
 }
 

@@ -70,3 +70,14 @@ async fn framework_rejections_are_problem_json() {
     assert_eq!(wrong_method.json::<Value>().await.unwrap()["code"], "method_not_allowed");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_request_over_its_time_limit_gets_a_problem() {
+    let app =
+        TestApp::builder().service(Arc::new(NotesService)).set("http.request_timeout_secs", "1").start().await.unwrap();
+    let response = app.client.get(app.url("/api/notes/slow")).send().await.unwrap();
+    assert_eq!(response.status(), 504);
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
+    assert_eq!(response.json::<Value>().await.unwrap()["code"], "timeout");
+    app.stop().await;
+}

@@ -12,7 +12,11 @@ use crate::support::{Recorder, World, assert_once_in_order};
 
 const KEYS: [&str; 4] = ["alpha", "bravo", "charlie", "delta"];
 
-on_every_backend!(each_group_gets_every_event_once_in_order_per_key, a_killed_consumer_resumes_without_loss_or_repeat);
+on_every_backend!(
+    each_group_gets_every_event_once_in_order_per_key,
+    a_killed_consumer_resumes_without_loss_or_repeat,
+    a_standby_relay_takes_over_when_the_leader_stops
+);
 
 async fn each_group_gets_every_event_once_in_order_per_key(backends: Backends) {
     let Some(world) = World::new(backends).await else { return };
@@ -58,4 +62,31 @@ async fn a_killed_consumer_resumes_without_loss_or_repeat(backends: Backends) {
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(world.applied("ledger").await.len(), applied.len());
     assert_once_in_order(&applied, &KEYS, 60);
+}
+
+async fn a_standby_relay_takes_over_when_the_leader_stops(backends: Backends) {
+    let Some(world) = World::new(backends).await else { return };
+    let world = Arc::new(world);
+    world.start_consumer("ledger", Recorder::new("ledger"));
+    let (first, second) = (CancellationToken::new(), CancellationToken::new());
+    let leader = world.start_relay_until(first.clone());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    world.start_relay_until(second.clone());
+
+    for seq in 0..20 {
+        world.write("alpha", seq).await;
+    }
+    world.wait_for("ledger", 20).await;
+
+    // The leader stops and hands its lease back; the standby publishes the rest.
+    first.cancel();
+    leader.await.unwrap();
+    for seq in 20..40 {
+        world.write("alpha", seq).await;
+    }
+    let applied = world.wait_for("ledger", 40).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(world.applied("ledger").await.len(), 40);
+    assert_once_in_order(&applied, &["alpha"], 40);
+    second.cancel();
 }

@@ -117,9 +117,17 @@ impl World {
     }
 
     pub fn start_relay(&self) -> tokio::task::JoinHandle<()> {
-        let settings = RelaySettings { idle_interval: Duration::from_millis(10), ..RelaySettings::default() };
+        self.start_relay_until(self.shutdown.clone())
+    }
+
+    pub fn start_relay_until(&self, stop: CancellationToken) -> tokio::task::JoinHandle<()> {
+        let settings = RelaySettings {
+            idle_interval: Duration::from_millis(10),
+            lease: Duration::from_secs(4),
+            ..RelaySettings::default()
+        };
         let relay = OutboxRelay::new("test", self.producer.clone(), self.bus.clone(), settings);
-        tokio::spawn(relay.run(self.shutdown.clone()))
+        tokio::spawn(relay.run(stop))
     }
 
     pub fn start_consumer(&self, group: &str, handler: Arc<Recorder>) -> tokio::task::JoinHandle<()> {
