@@ -48,6 +48,22 @@ impl Server {
     }
 }
 
+impl Server {
+    /// Sends SIGTERM and waits for the process to exit.
+    async fn terminate(&mut self) -> std::process::ExitStatus {
+        let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().unwrap();
+        assert!(status.success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(exit) = self.child.try_wait().unwrap() {
+                return exit;
+            }
+            assert!(Instant::now() < deadline, "agora did not stop on SIGTERM");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -66,16 +82,7 @@ async fn serve_answers_health_readiness_and_metrics_then_stops_on_sigterm() {
     assert_eq!(metrics.status(), 200);
     assert!(metrics.text().await.unwrap().contains("agora_http_requests_total"));
 
-    let status = Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status().unwrap();
-    assert!(status.success());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let exit = loop {
-        if let Some(exit) = server.child.try_wait().unwrap() {
-            break exit;
-        }
-        assert!(Instant::now() < deadline, "agora did not stop on SIGTERM");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    let exit = server.terminate().await;
     assert!(exit.success(), "exit status {exit}");
     let mut log = String::new();
     std::io::Read::read_to_string(server.child.stderr.as_mut().unwrap(), &mut log).unwrap();
@@ -120,33 +127,10 @@ fn help_lists_the_commands() {
 
 #[tokio::test]
 async fn sigterm_stops_serve_even_when_its_log_pipe_is_closed() {
-    let dir = tempfile::tempdir().unwrap();
-    let addr = format!("127.0.0.1:{}", free_port());
-    let mut child = agora()
-        .args(["serve", "--listen", &addr, "--data-dir"])
-        .arg(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while reqwest::get(format!("http://{addr}/healthz")).await.is_err() {
-        assert!(Instant::now() < deadline, "agora serve did not come up");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    let mut server = Server::start();
+    server.wait_until_up().await;
     // Whoever read the logs went away.
-    drop(child.stderr.take());
-    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let exit = loop {
-        if let Some(exit) = child.try_wait().unwrap() {
-            break exit;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("agora did not stop on SIGTERM with its log pipe closed");
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    drop(server.child.stderr.take());
+    let exit = server.terminate().await;
     assert!(exit.success(), "exit status {exit}");
 }
