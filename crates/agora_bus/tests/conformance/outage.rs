@@ -146,3 +146,45 @@ async fn writes_succeed_while_the_broker_is_away(world: World, outage: Box<dyn O
 async fn outbox_backlog(world: &World) -> i64 {
     sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM agora_outbox").fetch_one(world.producer.pool()).await.unwrap()
 }
+
+/// A consumer whose own database goes away waits for it: the events are applied, in order, once it is back,
+/// and none is dead-lettered although the outage lasts far longer than all retry attempts together.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consumer_database_outage_delays_events_without_dead_letters() {
+    let backends = Backends { storage: agora_testkit::Storage::Postgres, transport: Transport::Embedded };
+    let Some(world) = World::new(backends).await else { return };
+    let world = Arc::new(world);
+    world.start_relay();
+    world.start_consumer("ledger", Recorder::new("ledger"));
+    for seq in 0..5 {
+        world.write("alpha", seq).await;
+    }
+    world.wait_for("ledger", 5).await;
+
+    let database: String =
+        sqlx::query_scalar("SELECT current_database()::text").fetch_one(world.consumer.pool()).await.unwrap();
+    let admin = agora_db::Db::connect(&require("AGORA_TEST_DATABASE_URL").unwrap(), &agora_db::PoolSettings::default())
+        .await
+        .unwrap();
+    let set_connections = |allowed: bool| format!("ALTER DATABASE {database} ALLOW_CONNECTIONS {allowed}");
+    sqlx::query(&set_connections(false)).execute(admin.pool()).await.unwrap();
+    sqlx::query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
+        .bind(&database)
+        .execute(admin.pool())
+        .await
+        .unwrap();
+
+    for seq in 5..15 {
+        world.write("alpha", seq).await;
+    }
+    // Three attempts with 10–40 ms back-off would have given up many times over by now.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    sqlx::query(&set_connections(true)).execute(admin.pool()).await.unwrap();
+
+    let applied = world.wait_for("ledger", 15).await;
+    assert_once_in_order(&applied, &["alpha"], 15);
+    let mut inspector =
+        world.bus.subscribe("inspector", &[agora_bus::dlq::dlq_topic(crate::support::TOPIC)]).await.unwrap();
+    let letters = inspector.next_batch(10, Duration::from_secs(1)).await.unwrap();
+    assert!(letters.is_empty(), "{} event(s) dead-lettered during the outage", letters.len());
+}
