@@ -89,5 +89,8 @@ pub enum SchemasCommand {
         /// Do not write; fail if the files on disk differ from the generated ones
         #[arg(long)]
         check: bool,
+        /// Write even when an event type's schema changes incompatibly (it should get a new version)
+        #[arg(long)]
+        allow_breaking: bool,
     },
 }

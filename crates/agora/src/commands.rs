@@ -20,7 +20,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let select = SelectArgs { services: None, data_dir };
             replay(&load(file.as_deref(), &select, None)?, &topic, Duration::from_secs(idle_secs)).await
         }
-        Command::Schemas(SchemasCommand::Export { out, check }) => export_schemas(&out, check),
+        Command::Schemas(SchemasCommand::Export { out, check, allow_breaking }) => {
+            export_schemas(&out, check, allow_breaking)
+        }
     }
 }
 
@@ -111,8 +113,16 @@ pub fn schema_files() -> BTreeMap<String, String> {
     agora_events::export::files(&agora_events::catalog::topics())
 }
 
-fn export_schemas(out: &Path, check: bool) -> anyhow::Result<()> {
+fn export_schemas(out: &Path, check: bool, allow_breaking: bool) -> anyhow::Result<()> {
     let files = schema_files();
+    let breaking = breaking_schema_changes(out, &files);
+    if !breaking.is_empty() && !allow_breaking {
+        bail!(
+            "incompatible event schema changes; publish a new event type version instead \
+             (or pass --allow-breaking):\n  {}",
+            breaking.join("\n  ")
+        );
+    }
     if check {
         let stale = stale_schema_files(out, &files);
         if !stale.is_empty() {
@@ -130,6 +140,20 @@ fn export_schemas(out: &Path, check: bool) -> anyhow::Result<()> {
     }
     println!("wrote {} schema files to {}", files.len(), out.display());
     Ok(())
+}
+
+/// Incompatible changes of the generated event schemas against those on disk, one line each.
+pub fn breaking_schema_changes(dir: &Path, files: &BTreeMap<String, String>) -> Vec<String> {
+    let read = |text: &str| serde_json::from_str::<serde_json::Value>(text).ok();
+    let mut breaking = Vec::new();
+    for (path, contents) in files.iter().filter(|(p, _)| p.starts_with("events/")) {
+        let Some(old) = std::fs::read_to_string(dir.join(path)).ok().as_deref().and_then(read) else { continue };
+        let Some(new) = read(contents) else { continue };
+        for change in agora_events::export::breaking_changes(&old, &new) {
+            breaking.push(format!("{path}: {change}"));
+        }
+    }
+    breaking
 }
 
 /// Paths whose contents on disk differ from `files`: changed, missing, or left over from a removed event.

@@ -84,3 +84,82 @@ fn pretty(value: &Value) -> String {
     text.push('\n');
     text
 }
+
+/// How `new` breaks consumers written against `old`, two JSON Schemas of one event type: a property
+/// removed, a property that became required, or a property whose type changed (top level and named
+/// definitions). Adding optional properties is compatible. An incompatible change needs a new event type
+/// version (`….v2`) instead.
+pub fn breaking_changes(old: &Value, new: &Value) -> Vec<String> {
+    let mut changes = object_changes("", old, new);
+    if let (Some(old_defs), Some(new_defs)) = (old.get("$defs").and_then(Value::as_object), new.get("$defs")) {
+        for (name, old_def) in old_defs {
+            match new_defs.get(name) {
+                Some(new_def) => changes.extend(object_changes(&format!("{name}."), old_def, new_def)),
+                None => changes.push(format!("definition {name} removed")),
+            }
+        }
+    }
+    changes
+}
+
+fn object_changes(prefix: &str, old: &Value, new: &Value) -> Vec<String> {
+    let properties = |schema: &Value| schema.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
+    let required = |schema: &Value| -> Vec<String> {
+        schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    };
+    let (old_props, new_props) = (properties(old), properties(new));
+    let mut changes = Vec::new();
+    for (name, old_prop) in &old_props {
+        match new_props.get(name) {
+            None => changes.push(format!("property {prefix}{name} removed")),
+            Some(new_prop) if old_prop.get("type") != new_prop.get("type") => {
+                changes.push(format!("property {prefix}{name} changed type"));
+            }
+            Some(_) => {}
+        }
+    }
+    let old_required = required(old);
+    for name in required(new) {
+        if !old_required.contains(&name) {
+            changes.push(format!("property {prefix}{name} became required"));
+        }
+    }
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema(properties: Value, required: &[&str]) -> Value {
+        json!({ "type": "object", "properties": properties, "required": required })
+    }
+
+    #[test]
+    fn adding_an_optional_property_is_compatible() {
+        let old = schema(json!({ "id": { "type": "string" } }), &["id"]);
+        let new = schema(json!({ "id": { "type": "string" }, "note": { "type": "string" } }), &["id"]);
+        assert!(breaking_changes(&old, &new).is_empty());
+    }
+
+    #[test]
+    fn removing_retyping_or_requiring_a_property_breaks_consumers() {
+        let old = schema(json!({ "id": { "type": "string" }, "qty": { "type": "integer" }, "gone": {} }), &["id"]);
+        let new = schema(json!({ "id": { "type": "string" }, "qty": { "type": "string" }, "new": {} }), &["id", "new"]);
+        let changes = breaking_changes(&old, &new);
+        assert!(changes.contains(&"property gone removed".to_owned()), "{changes:?}");
+        assert!(changes.contains(&"property qty changed type".to_owned()), "{changes:?}");
+        assert!(changes.contains(&"property new became required".to_owned()), "{changes:?}");
+    }
+
+    #[test]
+    fn nested_definitions_are_checked_too() {
+        let old = json!({ "$defs": { "Line": schema(json!({ "sku": { "type": "string" } }), &["sku"]) } });
+        let new = json!({ "$defs": { "Line": schema(json!({}), &[]) } });
+        assert_eq!(breaking_changes(&old, &new), vec!["property Line.sku removed".to_owned()]);
+    }
+}
