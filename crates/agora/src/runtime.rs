@@ -98,8 +98,18 @@ pub async fn start(
             });
         }
     }
-    if let Some(log) = &bus_handle.embedded {
-        workers.spawn(trim_log(log.clone(), Duration::from_secs(config.bus.retention_hours * 3600), shutdown.clone()));
+    if let Some(log) = bus_handle.embedded.clone() {
+        let keep = Duration::from_secs(config.bus.retention_hours * 3600);
+        workers.spawn(hourly(shutdown.clone(), move || {
+            let log = log.clone();
+            async move {
+                match log.trim(Timestamp::now().minus(keep)).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(messages = n, "trimmed the embedded event log"),
+                    Err(err) => tracing::warn!(error = %err, "trimming the embedded event log failed"),
+                }
+            }
+        }));
     }
 
     let databases: Vec<(String, Db)> =
@@ -157,7 +167,15 @@ fn spawn_data_workers(
         workers.spawn(runner.run(shutdown.clone()));
     }
     let keep = Duration::from_secs(config.inbox.retention_days * 86_400);
-    workers.spawn(forget_old_inbox_entries(db.clone(), keep, shutdown.clone()));
+    let db = db.clone();
+    workers.spawn(hourly(shutdown.clone(), move || {
+        let db = db.clone();
+        async move {
+            if let Err(err) = agora_bus::consumer::forget_before(&db, Timestamp::now().minus(keep)).await {
+                tracing::warn!(error = %err, "inbox clean-up failed");
+            }
+        }
+    }));
 }
 
 /// Every topic the services publish, with the configured partitioning.
@@ -178,30 +196,16 @@ fn base_urls(config: &Config, services: &[Arc<dyn Service>], addr: SocketAddr) -
     urls
 }
 
-async fn forget_old_inbox_entries(db: Db, keep: Duration, shutdown: CancellationToken) {
+/// Runs `job` every hour until shutdown, the first time an hour after start, so starting stays quick.
+async fn hourly<F, Fut>(shutdown: CancellationToken, job: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
     loop {
-        let cutoff = Timestamp::from_micros(Timestamp::now().as_micros() - keep.as_micros() as i64);
-        if let Err(err) = agora_bus::consumer::forget_before(&db, cutoff).await {
-            tracing::warn!(error = %err, "inbox clean-up failed");
-        }
         tokio::select! {
             () = shutdown.cancelled() => return,
-            () = tokio::time::sleep(Duration::from_secs(3600)) => {}
-        }
-    }
-}
-
-async fn trim_log(log: EmbeddedLog, keep: Duration, shutdown: CancellationToken) {
-    loop {
-        let cutoff = Timestamp::from_micros(Timestamp::now().as_micros() - keep.as_micros() as i64);
-        match log.trim(cutoff).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(messages = n, "trimmed the embedded event log"),
-            Err(err) => tracing::warn!(error = %err, "trimming the embedded event log failed"),
-        }
-        tokio::select! {
-            () = shutdown.cancelled() => return,
-            () = tokio::time::sleep(Duration::from_secs(3600)) => {}
+            () = tokio::time::sleep(Duration::from_secs(3600)) => job().await,
         }
     }
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::{Message, OutgoingMessage};
+use crate::{Message, OutgoingMessage, Position};
 
 /// A bus failure.
 #[derive(Debug, thiserror::Error)]
@@ -52,8 +52,8 @@ pub trait Broker: Send + Sync + 'static {
 pub trait Subscription: Send {
     /// Up to `max` messages; waits at most `wait` for the first one and returns an empty batch after that.
     async fn next_batch(&mut self, max: usize, wait: Duration) -> Result<Vec<Message>, BusError>;
-    /// Records that everything up to and including these messages is processed.
-    async fn commit(&mut self, messages: &[Message]) -> Result<(), BusError>;
+    /// Records where the group resumes: everything before these positions is processed.
+    async fn commit(&mut self, positions: &[Position]) -> Result<(), BusError>;
     /// Messages not yet consumed, per topic.
     async fn lag(&mut self) -> Result<Vec<(String, i64)>, BusError>;
     /// Leaves the group after storing progress.

@@ -324,6 +324,7 @@ async fn pause(shutdown: &CancellationToken, duration: Duration) -> bool {
 
 /// Forgets inbox entries older than `cutoff` (redeliveries never come that late).
 pub async fn forget_before(db: &Db, cutoff: Timestamp) -> Result<(), DbError> {
-    sqlx::query("DELETE FROM agora_inbox WHERE processed_at < $1").bind(cutoff.as_micros()).execute(db.pool()).await?;
-    Ok(())
+    let mut tx = db.begin().await?;
+    sqlx::query("DELETE FROM agora_inbox WHERE processed_at < $1").bind(cutoff.as_micros()).execute(&mut *tx).await?;
+    tx.commit().await
 }

@@ -19,7 +19,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use tokio::sync::watch;
 
 use crate::broker::{Broker, BusError, Subscription, TopicSpec};
-use crate::{Headers, Message, OutgoingMessage};
+use crate::{Headers, Message, OutgoingMessage, Position};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS topics (
@@ -263,26 +263,18 @@ impl Subscription for EmbeddedSubscription {
         }
     }
 
-    async fn commit(&mut self, messages: &[Message]) -> Result<(), BusError> {
-        let mut upto: HashMap<&str, i64> = HashMap::new();
-        for message in messages {
-            let next = upto.entry(&message.topic).or_insert(0);
-            *next = (*next).max(message.offset + 1);
-        }
-        if upto.is_empty() {
-            return Ok(());
-        }
+    async fn commit(&mut self, positions: &[Position]) -> Result<(), BusError> {
         let inner = &self.log.inner;
         let _writer = inner.writer.lock().await;
         let mut tx = inner.pool.begin().await?;
-        for (topic, next) in upto {
+        for position in positions {
             sqlx::query(
                 "INSERT INTO group_offsets (group_id, topic, next_pos) VALUES (?1, ?2, ?3) \
                  ON CONFLICT (group_id, topic) DO UPDATE SET next_pos = max(next_pos, excluded.next_pos)",
             )
             .bind(&self.group)
-            .bind(topic)
-            .bind(next)
+            .bind(&position.topic)
+            .bind(position.next_offset)
             .execute(&mut *tx)
             .await?;
         }

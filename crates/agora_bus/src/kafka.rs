@@ -20,7 +20,7 @@ use rdkafka::producer::{FutureProducer, FutureRecord, Producer as _};
 use rdkafka::{Message as _, Offset, TopicPartitionList};
 
 use crate::broker::{Broker, BusError, Subscription, TopicSpec};
-use crate::{Message, OutgoingMessage};
+use crate::{Message, OutgoingMessage, Position};
 
 /// How to reach the Kafka cluster.
 #[derive(Debug, Clone)]
@@ -205,17 +205,10 @@ impl Subscription for KafkaSubscription {
         Ok(batch)
     }
 
-    async fn commit(&mut self, messages: &[Message]) -> Result<(), BusError> {
-        let mut upto: HashMap<(&str, i32), i64> = HashMap::new();
-        for message in messages {
-            let next = upto.entry((&message.topic, message.partition)).or_insert(0);
-            *next = (*next).max(message.offset + 1);
-        }
-        if upto.is_empty() {
-            return Ok(());
-        }
+    async fn commit(&mut self, positions: &[Position]) -> Result<(), BusError> {
         let mut list = TopicPartitionList::new();
-        for ((topic, partition), next) in upto {
+        for Position { topic, partition, next_offset } in positions {
+            let (topic, partition, next) = (topic.as_str(), *partition, *next_offset);
             list.add_partition_offset(topic, partition, Offset::Offset(next))?;
             if self.committed.find_partition(topic, partition).is_some() {
                 self.committed.set_partition_offset(topic, partition, Offset::Offset(next))?;

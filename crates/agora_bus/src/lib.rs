@@ -20,7 +20,7 @@ pub use broker::{Broker, BusError, Subscription, TopicSpec};
 pub use consumer::{Consumer, Handler, HandlerError, RetryPolicy};
 pub use embedded::EmbeddedLog;
 pub use kafka::{KafkaBroker, KafkaSettings};
-pub use message::{Headers, Message, OutgoingMessage};
+pub use message::{Headers, Message, OutgoingMessage, Position};
 pub use outbox::{EmitError, Outbox, OutboxRelay, RelaySettings};
 
 use std::sync::Arc;
@@ -114,10 +114,13 @@ impl PrefixedSubscription {
         Ok(batch)
     }
 
+    /// Records that everything up to and including these messages is processed.
     pub async fn commit(&mut self, messages: &[Message]) -> Result<(), BusError> {
-        let physical: Vec<Message> =
-            messages.iter().map(|m| Message { topic: format!("{}{}", self.prefix, m.topic), ..m.clone() }).collect();
-        self.inner.commit(&physical).await
+        let positions = message::positions_after(messages, &self.prefix);
+        if positions.is_empty() {
+            return Ok(());
+        }
+        self.inner.commit(&positions).await
     }
 
     pub async fn lag(&mut self) -> Result<Vec<(String, i64)>, BusError> {

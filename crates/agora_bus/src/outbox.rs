@@ -126,13 +126,14 @@ impl OutboxRelay {
         let mut backoff = Duration::from_millis(100);
         let mut backlog_at = tokio::time::Instant::now();
         loop {
-            let pause = match self.step().await {
+            let step = self.step().await;
+            if step.is_ok() {
+                backoff = Duration::from_millis(100);
+            }
+            let pause = match step {
                 Ok(Step::Standby) => self.settings.lease / 2,
                 Ok(Step::Published(n)) if n >= self.settings.batch_size => Duration::ZERO,
-                Ok(Step::Published(_)) => {
-                    backoff = Duration::from_millis(100);
-                    self.settings.idle_interval
-                }
+                Ok(Step::Published(_)) => self.settings.idle_interval,
                 Err(err) => {
                     tracing::warn!(service = %self.service, error = %err, "outbox relay cannot publish yet, retrying");
                     backoff = (backoff * 2).min(self.settings.max_backoff);

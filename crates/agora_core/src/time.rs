@@ -36,6 +36,10 @@ impl Timestamp {
         Timestamp(self.0 + duration)
     }
 
+    pub fn minus(&self, duration: std::time::Duration) -> Self {
+        Timestamp(self.0 - duration)
+    }
+
     pub fn to_rfc3339(&self) -> String {
         self.0.format(&Rfc3339).unwrap_or_default()
     }

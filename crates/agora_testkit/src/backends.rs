@@ -53,11 +53,6 @@ impl Backends {
         Ok(Db::connect(&url, &PoolSettings::default()).await?)
     }
 
-    /// A unique topic and group prefix for one test.
-    pub fn fresh_prefix(self) -> String {
-        unique_prefix()
-    }
-
     /// A bus with a unique topic prefix.
     pub async fn fresh_bus(self, dir: &Path) -> anyhow::Result<Bus> {
         let prefix = unique_prefix();

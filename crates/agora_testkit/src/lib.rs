@@ -10,4 +10,6 @@ mod app;
 mod backends;
 
 pub use app::{TestApp, TestAppBuilder};
-pub use backends::{Backends, Storage, Transport, fresh_postgres_url, kafka_brokers, kafka_properties, require};
+pub use backends::{
+    Backends, Storage, Transport, fresh_postgres_url, kafka_brokers, kafka_properties, require, unique_prefix,
+};

@@ -15,7 +15,7 @@ use agora_bus::{
 use agora_testkit::{Backends, Transport, require};
 use async_trait::async_trait;
 
-use crate::support::{Recorder, World, assert_once_in_order};
+use crate::support::{World, assert_once_in_order};
 
 /// The embedded log behind a switch.
 struct Cuttable {
@@ -107,19 +107,13 @@ async fn kafka_and_postgres() {
         properties: agora_testkit::kafka_properties(),
     })
     .unwrap();
-    let bus = Bus::new(Arc::new(broker), agora_testkit::Backends::PRODUCTION.fresh_prefix());
+    let bus = Bus::new(Arc::new(broker), agora_testkit::unique_prefix());
     let world = World::with_bus(backends, bus, tempfile::tempdir().unwrap()).await;
     writes_succeed_while_the_broker_is_away(world, Box::new(FrozenBroker(pid)), Duration::from_secs(10)).await;
 }
 
 async fn writes_succeed_while_the_broker_is_away(world: World, outage: Box<dyn Outage>, away: Duration) {
-    let world = Arc::new(world);
-    world.start_relay();
-    world.start_consumer("ledger", Recorder::new("ledger"));
-    for seq in 0..10 {
-        world.write("alpha", seq).await;
-    }
-    world.wait_for("ledger", 10).await;
+    let world = world.flowing_ledger(10).await;
 
     outage.cut();
     let cut_at = Instant::now();
@@ -153,13 +147,7 @@ async fn outbox_backlog(world: &World) -> i64 {
 async fn a_consumer_database_outage_delays_events_without_dead_letters() {
     let backends = Backends { storage: agora_testkit::Storage::Postgres, transport: Transport::Embedded };
     let Some(world) = World::new(backends).await else { return };
-    let world = Arc::new(world);
-    world.start_relay();
-    world.start_consumer("ledger", Recorder::new("ledger"));
-    for seq in 0..5 {
-        world.write("alpha", seq).await;
-    }
-    world.wait_for("ledger", 5).await;
+    let world = world.flowing_ledger(5).await;
 
     let database: String =
         sqlx::query_scalar("SELECT current_database()::text").fetch_one(world.consumer.pool()).await.unwrap();

@@ -116,6 +116,18 @@ impl World {
         }
     }
 
+    /// Starts the relay and a `ledger` consumer, and waits until `alpha` events 0..count went through.
+    pub async fn flowing_ledger(self, count: i64) -> Arc<World> {
+        let world = Arc::new(self);
+        world.start_relay();
+        world.start_consumer("ledger", Recorder::new("ledger"));
+        for seq in 0..count {
+            world.write("alpha", seq).await;
+        }
+        world.wait_for("ledger", count as usize).await;
+        world
+    }
+
     pub fn start_relay(&self) -> tokio::task::JoinHandle<()> {
         self.start_relay_until(self.shutdown.clone())
     }
