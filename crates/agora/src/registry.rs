@@ -25,7 +25,7 @@ pub fn select(available: &[Arc<dyn Service>], selection: &str) -> Result<Vec<Arc
     }
     let known = || {
         let names: Vec<&str> = available.iter().map(|s| s.name()).collect();
-        if names.is_empty() { "none yet".to_owned() } else { format!("all, {}", names.join(", ")) }
+        if names.is_empty() { "all".to_owned() } else { format!("all, {}", names.join(", ")) }
     };
     let mut chosen: Vec<Arc<dyn Service>> = Vec::new();
     for name in selection.split(',').map(str::trim).filter(|n| !n.is_empty()) {
