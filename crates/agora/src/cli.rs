@@ -36,6 +36,26 @@ pub enum Command {
     /// The generated event schemas and AsyncAPI document.
     #[command(subcommand)]
     Schemas(SchemasCommand),
+    /// Administrators (an admin exists only through this command or the first-start bootstrap).
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an admin account, or give an existing account the admin role. The password of a new account is
+    /// read from AGORA_ADMIN_PASSWORD, else asked for on the terminal, else read as one line from stdin.
+    Create {
+        /// The admin's email address
+        #[arg(long)]
+        email: String,
+        /// The name other people see
+        #[arg(long, default_value = "Administrator")]
+        name: String,
+        /// Directory of the SQLite files [env: AGORA_DATA_DIR] [default: ./data]
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 
-use crate::cli::{Cli, Command, DlqCommand, SchemasCommand, SelectArgs, ServeArgs, TopicsCommand};
+use crate::cli::{AdminCommand, Cli, Command, DlqCommand, SchemasCommand, SelectArgs, ServeArgs, TopicsCommand};
 use crate::config::Config;
 use crate::{registry, runtime, storage, telemetry};
 
@@ -22,6 +22,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Schemas(SchemasCommand::Export { out, check, allow_breaking }) => {
             export_schemas(&out, check, allow_breaking)
+        }
+        Command::Admin(AdminCommand::Create { email, name, data_dir }) => {
+            let select = SelectArgs { services: None, data_dir };
+            crate::admin::create(&load(file.as_deref(), &select, None)?, &email, &name).await
         }
     }
 }

@@ -51,6 +51,8 @@ pub struct HttpConfig {
     pub body_limit_bytes: usize,
     pub request_timeout_secs: u64,
     pub shutdown_grace_secs: u64,
+    /// Networks whose requests may name the client in X-Forwarded-For.
+    pub trusted_proxies: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -190,10 +192,18 @@ impl Config {
         if self.bus.partitions < 1 || self.bus.replication < 1 {
             return invalid("bus.partitions", "partitions and replication must be at least 1");
         }
+        if self.trusted_proxies().is_err() {
+            return invalid("http.trusted_proxies", "each entry must be a network such as 10.0.0.0/8 or ::1/128");
+        }
         if self.services.trim().is_empty() {
             return invalid("services", "name at least one service, or \"all\"");
         }
         Ok(())
+    }
+
+    /// The parsed `http.trusted_proxies`.
+    pub fn trusted_proxies(&self) -> Result<Vec<ipnet::IpNet>, ipnet::AddrParseError> {
+        self.http.trusted_proxies.iter().map(|net| net.trim().parse()).collect()
     }
 
     pub fn request_timeout(&self) -> Duration {

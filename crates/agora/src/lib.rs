@@ -1,6 +1,7 @@
 //! The Agora binary as a library: configuration, the service registry, composition of the chosen services
 //! in one process, and the commands of the command line. `main.rs` only parses arguments and calls in.
 
+pub mod admin;
 pub mod bus;
 pub mod cli;
 pub mod commands;

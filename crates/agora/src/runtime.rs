@@ -12,9 +12,9 @@ use agora_core::Timestamp;
 use agora_db::Db;
 use agora_http::health::{self, Readiness};
 use agora_http::middleware::{self, HttpLimits};
-use agora_http::{Problem, Service, ServiceContext};
-use axum::Router;
+use agora_http::{Problem, Service, ServiceContext, TokenVerifier, TrustedProxies};
 use axum::response::IntoResponse;
+use axum::{Extension, Router};
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -69,6 +69,10 @@ pub async fn start(
     }
 
     let base_urls = base_urls(config, &services, addr);
+    let tokens = TokenVerifier::new(base_urls.get("identity").map(|url| format!("{url}/jwks.json")));
+    if !base_urls.contains_key("identity") {
+        tracing::warn!("no identity service here and no urls.identity configured: signed-in requests will fail");
+    }
     let mut workers = JoinSet::new();
     let mut router = Router::new();
     for Started { service, db } in &started {
@@ -80,6 +84,7 @@ pub async fn start(
             outbox: agora_bus::Outbox::new(name),
             settings: config.settings.get(name).cloned().unwrap_or(serde_json::Value::Object(Default::default())),
             base_urls: base_urls.clone(),
+            tokens: tokens.clone(),
             shutdown: shutdown.clone(),
         };
         let parts = service.start(ctx).await?;
@@ -119,6 +124,7 @@ pub async fn start(
         .fallback(|| async { Problem::not_found().into_response() });
     let limits =
         HttpLimits { body_limit_bytes: config.http.body_limit_bytes, request_timeout: config.request_timeout() };
+    let router = router.layer(Extension(tokens)).layer(Extension(TrustedProxies::new(config.trusted_proxies()?)));
     let app = middleware::apply(router, &limits);
     let token = shutdown.clone();
     let server = tokio::spawn(async move {

@@ -2,9 +2,10 @@
 //!
 //! Services add their topic here when they introduce one.
 
-use crate::TopicDoc;
+use crate::identity::{SellerEvent, UserEvent};
+use crate::{TopicDoc, TopicEvents};
 
 /// Every topic and its event types.
 pub fn topics() -> Vec<TopicDoc> {
-    Vec::new()
+    vec![UserEvent::doc(), SellerEvent::doc()]
 }

@@ -8,6 +8,7 @@
 pub mod catalog;
 mod envelope;
 pub mod export;
+pub mod identity;
 mod topic;
 
 pub use envelope::{DecodeError, Envelope, SPEC_VERSION};

@@ -2,11 +2,17 @@
 //! request metrics, health endpoints, the middleware stack, and the [`Service`] definition through which
 //! a service hands its routes, consumers and background tasks to the binary.
 
+pub mod auth;
+pub mod client_addr;
 pub mod health;
+pub mod json;
 pub mod metrics;
 pub mod middleware;
 pub mod problem;
 pub mod service;
 
+pub use auth::{AuthError, Caller, Role, TokenVerifier};
+pub use client_addr::{ClientAddr, TrustedProxies};
+pub use json::JsonBody;
 pub use problem::{ApiError, FieldError, Problem};
 pub use service::{BackgroundTask, Service, ServiceContext, ServiceParts};

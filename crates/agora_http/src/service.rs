@@ -24,6 +24,8 @@ pub struct ServiceContext {
     pub settings: serde_json::Value,
     /// Base URL of every service's REST API, for typed clients (in one process they point at itself).
     pub base_urls: std::collections::BTreeMap<String, String>,
+    /// Verifies access tokens against identity's keys (the same verifier the [`crate::Caller`] extractor uses).
+    pub tokens: crate::TokenVerifier,
     pub shutdown: CancellationToken,
 }
 

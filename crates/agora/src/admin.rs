@@ -1,0 +1,59 @@
+//! `agora admin create`: the only way, with the first-start bootstrap, that an admin comes to exist.
+
+use std::io::{BufRead, IsTerminal};
+
+use agora_bus::Outbox;
+use agora_http::Service;
+use agora_identity::domain::IdentityError;
+use agora_identity::{Identity, IdentityService, IdentitySettings, NewAdmin};
+use anyhow::{Context, anyhow};
+
+use crate::config::Config;
+use crate::storage;
+
+/// Creates the admin (or promotes the account) in identity's database; the event is relayed by the next
+/// `agora serve`.
+pub async fn create(config: &Config, email: &str, name: &str) -> anyhow::Result<()> {
+    let service = IdentityService;
+    let db = storage::open(config, &service).await?.context("identity has no database")?;
+    storage::migrate(&db, &service).await?;
+    let settings: IdentitySettings = match config.settings.get(service.name()) {
+        Some(section) => serde_json::from_value(section.clone()).context("configuration key settings.identity")?,
+        None => IdentitySettings::default(),
+    };
+    let identity = Identity::new(db.clone(), Outbox::new(service.name()), settings).await.map_err(explain)?;
+    let password = read_password()?;
+    let input = NewAdmin { email: email.to_owned(), password, display_name: name.to_owned() };
+    let result = identity.create_admin(input).await;
+    db.close().await;
+    let (user, created) = result.map_err(explain)?;
+    if created {
+        println!("created admin {} ({})", user.email, user.id);
+    } else {
+        println!("{} ({}) is now an admin; its password is unchanged", user.email, user.id);
+    }
+    Ok(())
+}
+
+fn read_password() -> anyhow::Result<String> {
+    if let Ok(password) = std::env::var("AGORA_ADMIN_PASSWORD") {
+        return Ok(password);
+    }
+    if std::io::stdin().is_terminal() {
+        return rpassword::prompt_password("Password for the admin (at least 10 characters): ")
+            .context("reading the password");
+    }
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line).context("reading the password from stdin")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+fn explain(err: IdentityError) -> anyhow::Error {
+    match err {
+        IdentityError::Invalid(fields) => {
+            let lines: Vec<String> = fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
+            anyhow!("cannot create the admin: {}", lines.join("; "))
+        }
+        other => anyhow!("cannot create the admin: {other}"),
+    }
+}

@@ -1,0 +1,131 @@
+//! What admins do to accounts, and creating admins (only from the command line or the first-start bootstrap).
+
+use agora_core::{Cursor, Page, PageSize, Timestamp};
+use agora_events::identity::{AccountDisabled, UserEvent, UserRegistered};
+use agora_http::Role;
+use uuid::Uuid;
+
+use super::{Fields, Identity, require_admin};
+use crate::domain::{DisplayName, Email, IdentityError, Password, RoleSet, User, UserStatus};
+use crate::store::sessions;
+use crate::store::users::{self, UserFilter};
+
+/// An admin to create or promote.
+#[derive(Debug, Clone)]
+pub struct NewAdmin {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+}
+
+impl Identity {
+    pub async fn list_users(
+        &self,
+        admin_id: Uuid,
+        filter: &UserFilter,
+        size: PageSize,
+        after: Option<&Cursor>,
+    ) -> Result<Page<User>, IdentityError> {
+        let mut tx = self.begin().await?;
+        require_admin(&mut tx, admin_id).await?;
+        let page = users::list(&mut tx, filter, size, after).await?;
+        tx.commit().await?;
+        Ok(page)
+    }
+
+    /// Disables an account: its sessions end now (refresh fails at once); its access token within its lifetime.
+    pub async fn disable(&self, admin_id: Uuid, user_id: Uuid, reason: &str) -> Result<User, IdentityError> {
+        let reason = reason.trim();
+        if reason.is_empty() || reason.chars().count() > 1000 {
+            return Err(IdentityError::field("reason", "give a reason of at most 1000 characters"));
+        }
+        if admin_id == user_id {
+            return Err(IdentityError::OwnAccount);
+        }
+        let mut tx = self.begin().await?;
+        require_admin(&mut tx, admin_id).await?;
+        users::get(&mut tx, user_id).await?;
+        if users::set_status(&mut tx, user_id, UserStatus::Disabled, Some(reason)).await? {
+            sessions::revoke_all(&mut tx, user_id, None, "account disabled").await?;
+            let event = AccountDisabled { user_id, reason: reason.to_owned() };
+            self.outbox.emit(&mut tx, &UserEvent::Disabled(event)).await?;
+            tracing::info!(user.id = %user_id, admin.id = %admin_id, "account disabled");
+        }
+        let user = users::get(&mut tx, user_id).await?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Lets a disabled account sign in again.
+    pub async fn enable(&self, admin_id: Uuid, user_id: Uuid) -> Result<User, IdentityError> {
+        let mut tx = self.begin().await?;
+        require_admin(&mut tx, admin_id).await?;
+        users::get(&mut tx, user_id).await?;
+        users::set_status(&mut tx, user_id, UserStatus::Active, None).await?;
+        let user = users::get(&mut tx, user_id).await?;
+        tx.commit().await?;
+        tracing::info!(user.id = %user_id, admin.id = %admin_id, "account enabled");
+        Ok(user)
+    }
+
+    /// Creates an admin, or gives an existing account the admin role. Returns the account and whether it is new.
+    pub async fn create_admin(&self, input: NewAdmin) -> Result<(User, bool), IdentityError> {
+        let mut fields = Fields::default();
+        let email = fields.check("email", Email::parse(&input.email));
+        fields.finish()?;
+        let Some(email) = email else { return Err(IdentityError::Internal("validated email missing".into())) };
+        let mut tx = self.begin().await?;
+        if let Some((user, _)) = users::find_by_email(&mut tx, email.as_str()).await? {
+            let roles = user.roles.clone().with(Role::Admin);
+            users::set_roles(&mut tx, user.id, &roles).await?;
+            tx.commit().await?;
+            tracing::info!(user.id = %user.id, "existing account made admin");
+            return Ok((User { roles, ..user }, false));
+        }
+        drop(tx);
+        let mut fields = Fields::default();
+        let password = fields.check("password", Password::parse(&input.password, email.local_part()));
+        let name = fields.check("display_name", DisplayName::parse(&input.display_name));
+        fields.finish()?;
+        let (Some(password), Some(name)) = (password, name) else {
+            return Err(IdentityError::Internal("validated fields missing".into()));
+        };
+        let hash = self.hasher.hash(&password).await?;
+        let user = User {
+            id: agora_core::new_id(),
+            email: email.as_str().to_owned(),
+            display_name: name.as_str().to_owned(),
+            roles: RoleSet::buyer().with(Role::Admin),
+            status: UserStatus::Active,
+            disabled_reason: None,
+            created_at: Timestamp::now(),
+        };
+        let mut tx = self.begin().await?;
+        users::insert(&mut tx, &user, &hash).await?;
+        let event =
+            UserRegistered { user_id: user.id, email: user.email.clone(), display_name: user.display_name.clone() };
+        self.outbox.emit(&mut tx, &UserEvent::Registered(event)).await?;
+        tx.commit().await?;
+        tracing::info!(user.id = %user.id, "admin created");
+        Ok((user, true))
+    }
+
+    /// Creates the configured admin at first start, when no admin exists yet.
+    pub async fn bootstrap_admin(&self) -> Result<(), IdentityError> {
+        let s = &self.settings;
+        if s.bootstrap_admin_email.is_empty() {
+            return Ok(());
+        }
+        let mut conn = self.db.pool().acquire().await?;
+        if users::any_admin(&mut conn).await? {
+            return Ok(());
+        }
+        drop(conn);
+        let input = NewAdmin {
+            email: s.bootstrap_admin_email.clone(),
+            password: s.bootstrap_admin_password.clone(),
+            display_name: "Administrator".to_owned(),
+        };
+        self.create_admin(input).await.map(|_| ())
+    }
+}

@@ -1,0 +1,152 @@
+//! Admin endpoints. The token must carry the admin role (403 otherwise); the use case checks it again in the
+//! database, so an admin whose account was disabled a minute ago cannot act.
+
+use agora_core::{Cursor, Page, PageSize};
+use agora_http::{AuthError, Caller, JsonBody, Role};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::app::{ApplicationView, Identity, UserView};
+use crate::domain::{ApplicationStatus, IdentityError, UserStatus};
+use crate::store::users::UserFilter;
+
+fn admin(caller: &Caller) -> Result<(), Response> {
+    caller.require(Role::Admin).map_err(AuthError::into_response)
+}
+
+#[derive(Deserialize)]
+pub struct UserQuery {
+    q: Option<String>,
+    role: Option<String>,
+    status: Option<String>,
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+pub async fn users(
+    State(identity): State<Identity>,
+    caller: Caller,
+    Query(query): Query<UserQuery>,
+) -> Result<Json<Page<UserView>>, Response> {
+    admin(&caller)?;
+    let role = match query.role.as_deref().filter(|r| !r.is_empty()) {
+        Some(text) => Some(Role::parse(text).ok_or_else(|| bad("role", "use buyer, seller or admin"))?),
+        None => None,
+    };
+    let status = match query.status.as_deref().filter(|s| !s.is_empty()) {
+        Some("active") => Some(UserStatus::Active),
+        Some("disabled") => Some(UserStatus::Disabled),
+        Some(_) => return Err(bad("status", "use active or disabled")),
+        None => None,
+    };
+    let filter = UserFilter { query: query.q.filter(|q| !q.trim().is_empty()), role, status };
+    let cursor = query.cursor.map(Cursor::from);
+    let page = identity
+        .list_users(caller.user_id, &filter, PageSize::clamp(query.limit), cursor.as_ref())
+        .await
+        .map_err(IntoResponse::into_response)?;
+    Ok(Json(Page { items: page.items.iter().map(UserView::from).collect(), next_cursor: page.next_cursor }))
+}
+
+fn bad(field: &str, message: &str) -> Response {
+    IdentityError::field(field, message).into_response()
+}
+
+#[derive(Deserialize, Default)]
+pub struct ReasonBody {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn disable(
+    State(identity): State<Identity>,
+    caller: Caller,
+    Path(user_id): Path<Uuid>,
+    JsonBody(body): JsonBody<ReasonBody>,
+) -> Result<Json<UserView>, Response> {
+    admin(&caller)?;
+    let user = identity.disable(caller.user_id, user_id, &body.reason).await.map_err(IntoResponse::into_response)?;
+    Ok(Json(UserView::from(&user)))
+}
+
+pub async fn enable(
+    State(identity): State<Identity>,
+    caller: Caller,
+    Path(user_id): Path<Uuid>,
+) -> Result<Json<UserView>, Response> {
+    admin(&caller)?;
+    let user = identity.enable(caller.user_id, user_id).await.map_err(IntoResponse::into_response)?;
+    Ok(Json(UserView::from(&user)))
+}
+
+pub async fn revoke_seller(
+    State(identity): State<Identity>,
+    caller: Caller,
+    Path(user_id): Path<Uuid>,
+    JsonBody(body): JsonBody<ReasonBody>,
+) -> Result<StatusCode, Response> {
+    admin(&caller)?;
+    identity.revoke_seller(caller.user_id, user_id, &body.reason).await.map_err(IntoResponse::into_response)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct ApplicationQuery {
+    status: Option<String>,
+    cursor: Option<String>,
+    limit: Option<u32>,
+}
+
+pub async fn applications(
+    State(identity): State<Identity>,
+    caller: Caller,
+    Query(query): Query<ApplicationQuery>,
+) -> Result<Json<Page<ApplicationView>>, Response> {
+    admin(&caller)?;
+    let status = match query.status.as_deref() {
+        None | Some("") => ApplicationStatus::Pending,
+        Some(text) => {
+            ApplicationStatus::parse(text).ok_or_else(|| bad("status", "use pending, approved or rejected"))?
+        }
+    };
+    let cursor = query.cursor.map(Cursor::from);
+    let page = identity
+        .applications(caller.user_id, status, PageSize::clamp(query.limit), cursor.as_ref())
+        .await
+        .map_err(IntoResponse::into_response)?;
+    Ok(Json(Page { items: page.items.iter().map(ApplicationView::from).collect(), next_cursor: page.next_cursor }))
+}
+
+pub async fn approve(
+    State(identity): State<Identity>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    body: Option<JsonBody<ReasonBody>>,
+) -> Result<Json<ApplicationView>, Response> {
+    admin(&caller)?;
+    let reason = body.map(|b| b.0.reason).unwrap_or_default();
+    let decided = identity.decide(caller.user_id, id, true, &reason).await.map_err(IntoResponse::into_response)?;
+    Ok(Json(ApplicationView::from(&decided)))
+}
+
+pub async fn reject(
+    State(identity): State<Identity>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+    JsonBody(body): JsonBody<ReasonBody>,
+) -> Result<Json<ApplicationView>, Response> {
+    admin(&caller)?;
+    let decided =
+        identity.decide(caller.user_id, id, false, &body.reason).await.map_err(IntoResponse::into_response)?;
+    Ok(Json(ApplicationView::from(&decided)))
+}
+
+pub async fn rotate_key(State(identity): State<Identity>, caller: Caller) -> Result<Json<serde_json::Value>, Response> {
+    admin(&caller)?;
+    let kid = identity.keys.rotate().await.map_err(IntoResponse::into_response)?;
+    Ok(Json(serde_json::json!({ "kid": kid })))
+}
