@@ -119,9 +119,11 @@ pub async fn start(
 
     let databases: Vec<(String, Db)> =
         started.iter().filter_map(|s| s.db.clone().map(|db| (s.service.name().to_owned(), db))).collect();
-    let router = router
-        .merge(health::routes(Readiness { databases: databases.clone(), bus }))
-        .fallback(|| async { Problem::not_found().into_response() });
+    let mut router = router.merge(health::routes(Readiness { databases: databases.clone(), bus }));
+    // A service mounted at `/` (the storefront) answers unknown paths itself, with pages.
+    if !services.iter().any(|s| s.mount() == "/") {
+        router = router.fallback(|| async { Problem::not_found().into_response() });
+    }
     let limits =
         HttpLimits { body_limit_bytes: config.http.body_limit_bytes, request_timeout: config.request_timeout() };
     let router = router.layer(Extension(tokens)).layer(Extension(TrustedProxies::new(config.trusted_proxies()?)));

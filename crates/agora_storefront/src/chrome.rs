@@ -1,0 +1,70 @@
+//! What every page's layout shows: the title, the navigation for who is signed in, the CSRF token for its
+//! forms and the flash message.
+
+use crate::session::{Flash, Session};
+
+/// A link in the header.
+pub struct NavLink {
+    pub href: &'static str,
+    pub label: &'static str,
+}
+
+pub struct Chrome {
+    pub title: String,
+    pub csrf: String,
+    pub flash: Option<Flash>,
+    /// The signed-in user's name.
+    pub user_name: Option<String>,
+    pub nav: Vec<NavLink>,
+    /// The current path, to mark the current link.
+    pub path: String,
+}
+
+impl Chrome {
+    /// The layout for `session`, taking its flash message (shown once).
+    pub fn new(session: &Session, title: impl Into<String>, path: &str) -> Chrome {
+        let user = session.user();
+        let mut nav = vec![NavLink { href: "/", label: "Home" }];
+        match &user {
+            None => {}
+            Some(user) => {
+                if user.has("seller") {
+                    nav.push(NavLink { href: "/sell", label: "My shop" });
+                } else {
+                    nav.push(NavLink { href: "/sell", label: "Sell on Agora" });
+                }
+                if user.has("admin") {
+                    nav.push(NavLink { href: "/admin/users", label: "Users" });
+                    nav.push(NavLink { href: "/admin/applications", label: "Seller applications" });
+                }
+                nav.push(NavLink { href: "/account", label: "Account" });
+            }
+        }
+        Chrome {
+            title: title.into(),
+            csrf: session.csrf(),
+            flash: session.take_flash(),
+            user_name: user.map(|u| u.name),
+            nav,
+            path: path.to_owned(),
+        }
+    }
+
+    /// An RFC 3339 time as a date people read ("21 Nov 2026").
+    pub fn date(&self, rfc3339: impl AsRef<str>) -> String {
+        let text = rfc3339.as_ref();
+        let Some((year, rest)) = text.split_once('-') else { return text.to_owned() };
+        let (month, rest) = rest.split_once('-').unwrap_or(("", ""));
+        let day: String = rest.chars().take(2).collect();
+        const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        let name = month.parse::<usize>().ok().and_then(|m| MONTHS.get(m.wrapping_sub(1)));
+        match name {
+            Some(name) => format!("{} {name} {year}", day.trim_start_matches('0')),
+            None => text.to_owned(),
+        }
+    }
+
+    pub fn is_current(&self, href: &str) -> bool {
+        if href == "/" { self.path == "/" } else { self.path.starts_with(href) }
+    }
+}

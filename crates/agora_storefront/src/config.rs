@@ -1,0 +1,22 @@
+//! The storefront's settings (`[settings.storefront]`).
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StorefrontSettings {
+    /// Base64 of at least 64 random bytes that encrypt and sign the session cookie. Every storefront instance
+    /// needs the same key (AGORA_SETTINGS__STOREFRONT__COOKIE_KEY). Empty: a random key per process, so
+    /// sessions end when it restarts.
+    pub cookie_key: String,
+    /// "auto" (Secure when the request came over HTTPS, as X-Forwarded-Proto says), "always" or "never".
+    pub secure_cookies: String,
+    /// How long a call to another service may take before the page says it is unavailable, in milliseconds.
+    pub service_timeout_ms: u64,
+}
+
+impl Default for StorefrontSettings {
+    fn default() -> Self {
+        StorefrontSettings { cookie_key: String::new(), secure_cookies: "auto".to_owned(), service_timeout_ms: 5000 }
+    }
+}

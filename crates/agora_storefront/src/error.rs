@@ -1,0 +1,97 @@
+//! Pages for what went wrong: not found, not allowed, a form that expired, a service that is down, and our
+//! own failures. Handlers return [`PageError`]; the layout middleware renders it with the visitor's
+//! navigation, since only it holds the session.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::identity::ClientError;
+
+#[derive(Debug, Clone)]
+pub enum PageError {
+    NotFound,
+    Forbidden,
+    /// A form posted without its CSRF token, or with a stale one.
+    Csrf,
+    /// A service the page needs did not answer.
+    Unavailable,
+    Internal(String),
+    /// Sign in first, then come back to this path.
+    SignIn(String),
+}
+
+/// An error page to render, left in the response for the layout middleware.
+#[derive(Debug, Clone)]
+pub struct ErrorPage {
+    pub status: StatusCode,
+    pub title: &'static str,
+    pub message: &'static str,
+}
+
+impl PageError {
+    pub fn page(&self) -> ErrorPage {
+        let (status, title, message) = match self {
+            PageError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                "We looked everywhere, but there is no page at this address. It may have moved, or the link may be mistyped.",
+            ),
+            PageError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "Not allowed",
+                "Your account cannot open this page. If you think it should, ask an administrator.",
+            ),
+            PageError::Csrf => (
+                StatusCode::FORBIDDEN,
+                "This form has expired",
+                "For your safety we could not accept this form. Go back, reload the page and send it again.",
+            ),
+            PageError::Unavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Temporarily unavailable",
+                "Part of Agora is not answering right now. Please try again in a minute.",
+            ),
+            PageError::Internal(_) | PageError::SignIn(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "Sorry — something broke on our side. It has been logged; please try again.",
+            ),
+        };
+        ErrorPage { status, title, message }
+    }
+}
+
+impl From<ClientError> for PageError {
+    fn from(err: ClientError) -> PageError {
+        match err {
+            ClientError::Unavailable(reason) => {
+                tracing::warn!(%reason, "a service did not answer the storefront");
+                PageError::Unavailable
+            }
+            ClientError::Problem(p) if p.status == 401 => PageError::SignIn(String::new()),
+            ClientError::Problem(p) if p.status == 403 => PageError::Forbidden,
+            ClientError::Problem(p) if p.status == 404 => PageError::NotFound,
+            ClientError::Problem(p) => PageError::Internal(format!("unexpected answer {}: {}", p.status, p.code)),
+        }
+    }
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        match self {
+            PageError::SignIn(next) => {
+                let target = if next.is_empty() { "/sign-in".to_owned() } else { format!("/sign-in?next={next}") };
+                Redirect::to(&target).into_response()
+            }
+            other => {
+                if let PageError::Internal(reason) = &other {
+                    tracing::error!(%reason, "page failed");
+                }
+                let page = other.page();
+                let mut response = page.status.into_response();
+                response.extensions_mut().insert(page);
+                response
+            }
+        }
+    }
+}

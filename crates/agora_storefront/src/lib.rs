@@ -1,0 +1,112 @@
+//! The storefront: server-rendered pages for visitors, buyers, sellers and admins. It owns no data; it is
+//! the backend-for-frontend that calls the services' REST APIs with the visitor's own token. Every form
+//! works without JavaScript and carries a CSRF token; the session lives in an encrypted HttpOnly cookie.
+
+mod assets;
+mod chrome;
+pub mod config;
+mod error;
+mod form;
+mod identity;
+mod pages;
+mod session;
+
+use std::time::Duration;
+
+use agora_http::service::ServiceError;
+use agora_http::{Service, ServiceContext, ServiceParts};
+use async_trait::async_trait;
+use axum::http::HeaderMap;
+use axum_extra::extract::cookie::Key;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+pub use config::StorefrontSettings;
+
+use crate::identity::IdentityClient;
+
+/// What every page handler gets.
+#[derive(Clone)]
+pub struct Storefront {
+    identity: IdentityClient,
+    cookie_key: Key,
+    secure_cookies: SecureCookies,
+    /// How long a signed-in session cookie lives (as long as identity's refresh tokens).
+    session_days: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SecureCookies {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Storefront {
+    /// Whether the cookie gets the `Secure` attribute: always over TLS (the ingress says so).
+    fn secure_cookie(&self, headers: &HeaderMap) -> bool {
+        match self.secure_cookies {
+            SecureCookies::Always => true,
+            SecureCookies::Never => false,
+            SecureCookies::Auto => {
+                headers.get("x-forwarded-proto").and_then(|v| v.to_str().ok()).is_some_and(|p| p == "https")
+            }
+        }
+    }
+}
+
+/// The storefront service, mounted at `/`.
+pub struct StorefrontService;
+
+fn start_error(message: impl Into<String>) -> ServiceError {
+    ServiceError::Start { service: "storefront", message: message.into() }
+}
+
+#[async_trait]
+impl Service for StorefrontService {
+    fn name(&self) -> &'static str {
+        "storefront"
+    }
+
+    fn mount(&self) -> String {
+        "/".to_owned()
+    }
+
+    fn migrations(&self) -> Option<&'static agora_db::Migrations> {
+        None
+    }
+
+    async fn start(&self, ctx: ServiceContext) -> Result<ServiceParts, ServiceError> {
+        let settings: StorefrontSettings = ctx.settings()?;
+        let cookie_key = if settings.cookie_key.is_empty() {
+            tracing::warn!(
+                "settings.storefront.cookie_key is not set: sessions end when this process restarts and are not \
+                 shared between storefront instances"
+            );
+            Key::try_generate().ok_or_else(|| start_error("no randomness for a cookie key"))?
+        } else {
+            let bytes = STANDARD
+                .decode(settings.cookie_key.trim())
+                .map_err(|_| start_error("settings.storefront.cookie_key must be base64"))?;
+            Key::try_from(bytes.as_slice())
+                .map_err(|_| start_error("settings.storefront.cookie_key must hold at least 64 bytes"))?
+        };
+        let secure_cookies = match settings.secure_cookies.as_str() {
+            "auto" => SecureCookies::Auto,
+            "always" => SecureCookies::Always,
+            "never" => SecureCookies::Never,
+            _ => return Err(start_error("settings.storefront.secure_cookies must be auto, always or never")),
+        };
+        let identity_url =
+            ctx.base_urls.get("identity").cloned().ok_or_else(|| {
+                start_error("the storefront needs identity: run it in this process or set urls.identity")
+            })?;
+        let app = Storefront {
+            identity: IdentityClient::new(identity_url, Duration::from_millis(settings.service_timeout_ms)),
+            cookie_key,
+            secure_cookies,
+            session_days: 30,
+        };
+        Ok(ServiceParts { router: pages::router(app), ..ServiceParts::default() })
+    }
+}

@@ -1,0 +1,220 @@
+//! The pages and what they share: rendering, form errors, the sign-in guard, security headers, and turning
+//! an [`ErrorPage`] left by a handler into a page with the visitor's navigation.
+
+mod account;
+mod admin;
+mod auth;
+mod home;
+mod sell;
+
+use std::collections::BTreeMap;
+
+use agora_http::Problem;
+use askama::Template;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, Uri, header};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Router};
+
+use crate::Storefront;
+use crate::chrome::Chrome;
+use crate::error::{ErrorPage, PageError};
+use crate::identity::{ClientError, Problem as ServiceProblem};
+use crate::session::{self, Session, SignedIn};
+
+pub fn router(app: Storefront) -> Router {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/register", get(auth::register_form).post(auth::register))
+        .route("/sign-in", get(auth::sign_in_form).post(auth::sign_in))
+        .route("/sign-out", post(auth::sign_out))
+        .route("/account", get(account::show))
+        .route("/account/password", post(account::change_password))
+        .route("/sell", get(sell::show).post(sell::apply))
+        .route("/admin/users", get(admin::users))
+        .route("/admin/users/{id}/{action}", post(admin::user_action))
+        .route("/admin/applications", get(admin::applications))
+        .route("/admin/applications/{id}/{action}", post(admin::application_action))
+        .route("/static/agora.css", get(crate::assets::stylesheet))
+        .fallback(not_found)
+        .layer(middleware::from_fn(error_pages))
+        .layer(middleware::from_fn_with_state(app.clone(), session::middleware))
+        .layer(middleware::from_fn(security_headers))
+        .with_state(app)
+}
+
+/// Unknown API paths get problem+json; anything else a page.
+async fn not_found(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        Problem::not_found().into_response()
+    } else {
+        PageError::NotFound.into_response()
+    }
+}
+
+/// Renders a template, or the error page if rendering fails.
+pub fn render(template: &impl Template) -> Response {
+    render_with(StatusCode::OK, template)
+}
+
+pub fn render_with(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(err) => PageError::Internal(format!("template failed: {err}")).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate {
+    chrome: Chrome,
+    status: u16,
+    title: &'static str,
+    message: &'static str,
+}
+
+async fn error_pages(Extension(session): Extension<Session>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    let Some(page) = response.extensions().get::<ErrorPage>().cloned() else { return response };
+    let template = ErrorTemplate {
+        chrome: Chrome::new(&session, page.title, &path),
+        status: page.status.as_u16(),
+        title: page.title,
+        message: page.message,
+    };
+    match template.render() {
+        Ok(html) => (page.status, Html(html)).into_response(),
+        Err(_) => (page.status, page.message).into_response(),
+    }
+}
+
+/// No framing, no foreign scripts or styles, no MIME sniffing, no referrer leaks.
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    let set = [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "same-origin"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+    ];
+    for (name, value) in set {
+        headers.entry(name).or_insert(HeaderValue::from_static(value));
+    }
+    if headers.get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html")) {
+        headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// The signed-in visitor, or a redirect to sign in and come back.
+pub fn signed_in(session: &Session, uri: &Uri) -> Result<SignedIn, PageError> {
+    match session.user() {
+        Some(user) => Ok(user),
+        None => {
+            session.flash("info", "Please sign in to continue.");
+            Err(PageError::SignIn(uri.path().to_owned()))
+        }
+    }
+}
+
+/// Field messages of a form, by field name.
+#[derive(Debug, Default)]
+pub struct FormErrors(BTreeMap<String, String>);
+
+impl FormErrors {
+    pub fn get(&self, field: &str) -> &str {
+        self.0.get(field).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// What a failed form submission shows: messages next to fields, or one message above the form.
+pub struct Rejected {
+    pub fields: FormErrors,
+    pub message: String,
+}
+
+impl Rejected {
+    /// One line for a flash message: the form message, else the first field's.
+    pub fn message_or(self, fallback: &str) -> String {
+        let first_field = self.fields.0.into_values().next();
+        match (self.message.as_str(), first_field) {
+            ("Please correct the highlighted fields.", Some(field)) => field,
+            ("", Some(field)) => field,
+            ("", None) => fallback.to_owned(),
+            (message, _) => message.to_owned(),
+        }
+    }
+}
+
+/// Sorts a service's answer to a form into field messages and a form message; errors that are not about the
+/// form become error pages.
+pub fn rejected(err: ClientError) -> Result<Rejected, PageError> {
+    match err {
+        ClientError::Problem(problem) if matches!(problem.status, 400 | 409 | 413 | 415 | 422 | 429) => {
+            Ok(describe(&problem))
+        }
+        ClientError::Problem(ServiceProblem { status: 401, code, .. })
+            if code == "bad_credentials" || code == "wrong_password" =>
+        {
+            let message = if code == "bad_credentials" {
+                "That email and password do not match an account."
+            } else {
+                "Your current password is not right."
+            };
+            let mut fields = FormErrors::default();
+            if code == "wrong_password" {
+                fields.0.insert("current_password".into(), message.into());
+            }
+            Ok(Rejected { fields, message: if code == "bad_credentials" { message.into() } else { String::new() } })
+        }
+        ClientError::Problem(problem) if problem.code == "account_disabled" => {
+            Ok(Rejected { fields: FormErrors::default(), message: "This account has been disabled.".into() })
+        }
+        other => Err(other.into()),
+    }
+}
+
+fn describe(problem: &ServiceProblem) -> Rejected {
+    let mut fields = FormErrors::default();
+    for error in &problem.errors {
+        fields.0.entry(error.field.clone()).or_insert_with(|| capitalise(&error.message));
+    }
+    let message = if problem.status == 429 {
+        let minutes = problem.retry_after.map(|s| s.div_ceil(60)).unwrap_or(1);
+        format!("Too many attempts. Please wait {minutes} minute{} and try again.", if minutes == 1 { "" } else { "s" })
+    } else if fields.is_empty() {
+        capitalise(problem.detail.as_deref().unwrap_or("Please check the form."))
+    } else {
+        "Please correct the highlighted fields.".to_owned()
+    };
+    Rejected { fields, message }
+}
+
+pub fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => {
+            let rest: String = chars.collect();
+            let sentence = format!("{}{rest}", first.to_uppercase());
+            if sentence.ends_with('.') { sentence } else { format!("{sentence}.") }
+        }
+        None => String::new(),
+    }
+}
+
+/// A safe place to return to after signing in: a local path, never another site.
+pub fn local_path(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/" }
+}

@@ -1,0 +1,185 @@
+//! The visitor's session: an encrypted, HttpOnly, SameSite=Lax cookie holding the CSRF token, the tokens
+//! identity issued (the browser never sees them in readable form), the signed-in user's name and roles, and
+//! a flash message for the next page.
+//!
+//! A middleware loads it before the handler, refreshes an access token that is about to expire, and writes
+//! the cookie back only when something changed.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use agora_core::Timestamp;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::PrivateCookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+
+use crate::Storefront;
+use crate::identity::{ClientError, Tokens};
+
+const COOKIE: &str = "agora_session";
+/// Refresh the access token when it has less than this many seconds left.
+const REFRESH_MARGIN_SECS: i64 = 30;
+
+/// A message shown once on the next page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flash {
+    /// "success", "info" or "error".
+    pub kind: String,
+    pub message: String,
+}
+
+/// Who is signed in, as the pages need it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub user_id: uuid::Uuid,
+    pub name: String,
+    pub roles: Vec<String>,
+    pub access_token: String,
+    pub refresh_token: String,
+    /// Seconds since the epoch.
+    pub expires_at: i64,
+}
+
+impl SignedIn {
+    pub fn has(&self, role: &str) -> bool {
+        self.roles.iter().any(|r| r == role)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionData {
+    pub csrf: String,
+    pub user: Option<SignedIn>,
+    pub flash: Option<Flash>,
+}
+
+impl SessionData {
+    fn new() -> SessionData {
+        SessionData { csrf: new_csrf(), user: None, flash: None }
+    }
+}
+
+fn new_csrf() -> String {
+    let mut bytes = [0u8; 32];
+    // Without randomness there is no safe token; an empty one matches nothing a form sends.
+    if getrandom::fill(&mut bytes).is_err() {
+        return String::new();
+    }
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The session of the current request, shared between the middleware and the handler.
+#[derive(Clone)]
+pub struct Session(Arc<Mutex<SessionData>>);
+
+impl Session {
+    fn with<T>(&self, f: impl FnOnce(&mut SessionData) -> T) -> T {
+        let mut data = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        f(&mut data)
+    }
+
+    pub fn user(&self) -> Option<SignedIn> {
+        self.with(|d| d.user.clone())
+    }
+
+    pub fn csrf(&self) -> String {
+        self.with(|d| d.csrf.clone())
+    }
+
+    /// Whether a submitted form token matches, compared in constant time.
+    pub fn csrf_matches(&self, submitted: &str) -> bool {
+        let expected = self.csrf();
+        !expected.is_empty()
+            && expected.len() == submitted.len()
+            && expected.bytes().zip(submitted.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    }
+
+    pub fn flash(&self, kind: &str, message: impl Into<String>) {
+        self.with(|d| d.flash = Some(Flash { kind: kind.to_owned(), message: message.into() }));
+    }
+
+    pub fn take_flash(&self) -> Option<Flash> {
+        self.with(|d| d.flash.take())
+    }
+
+    /// Signs in with fresh tokens; a new CSRF token too, so one planted before sign-in is worthless.
+    pub fn sign_in(&self, tokens: &Tokens) {
+        self.with(|d| {
+            d.user = Some(signed_in(tokens));
+            d.csrf = new_csrf();
+        });
+    }
+
+    pub fn sign_out(&self) -> Option<SignedIn> {
+        self.with(|d| {
+            d.csrf = new_csrf();
+            d.user.take()
+        })
+    }
+
+    /// Replaces the tokens after a refresh.
+    pub fn refreshed(&self, tokens: &Tokens) {
+        self.with(|d| d.user = Some(signed_in(tokens)));
+    }
+}
+
+fn signed_in(tokens: &Tokens) -> SignedIn {
+    SignedIn {
+        user_id: tokens.user.id,
+        name: tokens.user.display_name.clone(),
+        roles: tokens.user.roles.clone(),
+        access_token: tokens.access_token.clone(),
+        refresh_token: tokens.refresh_token.clone(),
+        expires_at: Timestamp::now().as_micros() / 1_000_000 + tokens.expires_in,
+    }
+}
+
+/// Loads the session, refreshes a nearly expired access token, runs the handler, saves what changed.
+pub async fn middleware(State(app): State<Storefront>, mut request: Request, next: Next) -> Response {
+    let jar = PrivateCookieJar::from_headers(request.headers(), app.cookie_key.clone());
+    let loaded = jar.get(COOKIE).and_then(|c| serde_json::from_str::<SessionData>(c.value()).ok());
+    let data = loaded.clone().unwrap_or_else(SessionData::new);
+    let session = Session(Arc::new(Mutex::new(data)));
+    keep_fresh(&app, &session).await;
+    let secure = app.secure_cookie(request.headers());
+    request.extensions_mut().insert(session.clone());
+    let mut response = next.run(request).await;
+
+    let data = session.with(|d| d.clone());
+    if loaded.as_ref() != Some(&data) {
+        let value = serde_json::to_string(&data).unwrap_or_default();
+        let mut cookie =
+            Cookie::build((COOKIE, value)).path("/").http_only(true).same_site(SameSite::Lax).secure(secure);
+        if data.user.is_some() {
+            cookie = cookie.max_age(time_days(app.session_days));
+        }
+        response = (jar.add(cookie.build()), response).into_response();
+    }
+    response
+}
+
+fn time_days(days: i64) -> time::Duration {
+    time::Duration::days(days)
+}
+
+async fn keep_fresh(app: &Storefront, session: &Session) {
+    let Some(user) = session.user() else { return };
+    let now = Timestamp::now().as_micros() / 1_000_000;
+    if user.expires_at - now > REFRESH_MARGIN_SECS {
+        return;
+    }
+    match app.identity.refresh(&user.refresh_token).await {
+        Ok(tokens) => session.refreshed(&tokens),
+        Err(ClientError::Problem(problem)) => {
+            tracing::info!(code = %problem.code, "session could not be refreshed; signed out");
+            session.sign_out();
+            session.flash("info", "Your session has ended. Please sign in again.");
+        }
+        // Identity is down: keep the session; pages that need it will say so.
+        Err(ClientError::Unavailable(reason)) => tracing::warn!(%reason, "could not refresh a session"),
+    }
+}
