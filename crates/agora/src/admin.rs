@@ -49,11 +49,5 @@ fn read_password() -> anyhow::Result<String> {
 }
 
 fn explain(err: IdentityError) -> anyhow::Error {
-    match err {
-        IdentityError::Invalid(fields) => {
-            let lines: Vec<String> = fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
-            anyhow!("cannot create the admin: {}", lines.join("; "))
-        }
-        other => anyhow!("cannot create the admin: {other}"),
-    }
+    anyhow!("cannot create the admin: {}", err.explain())
 }

@@ -67,7 +67,7 @@ impl Service for IdentityService {
         identity
             .bootstrap_admin()
             .await
-            .map_err(|e| ServiceError::Start { service: "identity", message: format!("bootstrap admin: {e}") })?;
+            .map_err(|e| ServiceError::Start { service: "identity", message: format!("bootstrap admin: {}", e.explain()) })?;
         let sweeper = identity.clone();
         let sweep = async move {
             loop {

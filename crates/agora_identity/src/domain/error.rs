@@ -59,6 +59,17 @@ impl From<sqlx::Error> for IdentityError {
 }
 
 impl IdentityError {
+    /// The error with its field messages, for people reading a terminal or a log.
+    pub fn explain(&self) -> String {
+        match self {
+            IdentityError::Invalid(fields) => {
+                let lines: Vec<String> = fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
+                lines.join("; ")
+            }
+            other => other.to_string(),
+        }
+    }
+
     /// A validation error about one field.
     pub fn field(field: &str, message: &str) -> IdentityError {
         IdentityError::Invalid(vec![FieldError::new(field, message)])
