@@ -11,9 +11,26 @@ use anyhow::{Context, anyhow};
 use crate::config::Config;
 use crate::storage;
 
+/// `agora admin create`: reads the password, then [`create`].
+pub async fn create_command(config: &Config, email: &str, name: &str) -> anyhow::Result<()> {
+    let password = read_password()?;
+    let (user, created) = create(config, email, name, &password).await?;
+    if created {
+        println!("created admin {} ({})", user.email, user.id);
+    } else {
+        println!("{} ({}) is now an admin; its password is unchanged", user.email, user.id);
+    }
+    Ok(())
+}
+
 /// Creates the admin (or promotes the account) in identity's database; the event is relayed by the next
-/// `agora serve`.
-pub async fn create(config: &Config, email: &str, name: &str) -> anyhow::Result<()> {
+/// `agora serve`. Returns the account and whether it is new.
+pub async fn create(
+    config: &Config,
+    email: &str,
+    name: &str,
+    password: &str,
+) -> anyhow::Result<(agora_identity::domain::User, bool)> {
     let service = IdentityService;
     let db = storage::open(config, &service).await?.context("identity has no database")?;
     storage::migrate(&db, &service).await?;
@@ -22,17 +39,10 @@ pub async fn create(config: &Config, email: &str, name: &str) -> anyhow::Result<
         None => IdentitySettings::default(),
     };
     let identity = Identity::new(db.clone(), Outbox::new(service.name()), settings).await.map_err(explain)?;
-    let password = read_password()?;
-    let input = NewAdmin { email: email.to_owned(), password, display_name: name.to_owned() };
+    let input = NewAdmin { email: email.to_owned(), password: password.to_owned(), display_name: name.to_owned() };
     let result = identity.create_admin(input).await;
     db.close().await;
-    let (user, created) = result.map_err(explain)?;
-    if created {
-        println!("created admin {} ({})", user.email, user.id);
-    } else {
-        println!("{} ({}) is now an admin; its password is unchanged", user.email, user.id);
-    }
-    Ok(())
+    result.map_err(explain)
 }
 
 fn read_password() -> anyhow::Result<String> {

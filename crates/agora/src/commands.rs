@@ -25,7 +25,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Admin(AdminCommand::Create { email, name, data_dir }) => {
             let select = SelectArgs { services: None, data_dir };
-            crate::admin::create(&load(file.as_deref(), &select, None)?, &email, &name).await
+            crate::admin::create_command(&load(file.as_deref(), &select, None)?, &email, &name).await
         }
     }
 }

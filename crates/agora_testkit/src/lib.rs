@@ -8,8 +8,10 @@
 
 mod app;
 mod backends;
+pub mod browser;
 
 pub use app::{TestApp, TestAppBuilder};
 pub use backends::{
     Backends, Storage, Transport, fresh_postgres_url, kafka_brokers, kafka_properties, require, unique_prefix,
 };
+pub use browser::Browser;
