@@ -44,6 +44,8 @@ pub enum IdentityError {
     NotAdmin,
     #[error("the user is not a seller")]
     NotASeller,
+    #[error(transparent)]
+    Auth(#[from] agora_http::AuthError),
     #[error("storage failed: {0}")]
     Db(#[from] agora_db::DbError),
     #[error(transparent)]
@@ -88,6 +90,7 @@ impl ApiError for IdentityError {
             }
             RateLimited(_) => ErrorKind::RateLimited,
             UserNotFound | SellerNotFound | ApplicationNotFound => ErrorKind::NotFound,
+            Auth(err) => err.kind(),
             Db(_) | Event(_) | Internal(_) => ErrorKind::Internal,
         }
     }
@@ -114,6 +117,7 @@ impl ApiError for IdentityError {
             OwnAccount => "own_account",
             NotASeller => "not_a_seller",
             NotAdmin => "forbidden",
+            Auth(err) => err.code(),
             Db(_) | Event(_) | Internal(_) => "internal",
         }
     }

@@ -2,11 +2,10 @@
 //! database, so an admin whose account was disabled a minute ago cannot act.
 
 use agora_core::{Cursor, Page, PageSize};
-use agora_http::{AuthError, Caller, JsonBody, Role};
+use agora_http::{Caller, JsonBody, Role};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -14,8 +13,8 @@ use crate::app::{ApplicationView, Identity, UserView};
 use crate::domain::{ApplicationStatus, IdentityError, UserStatus};
 use crate::store::users::UserFilter;
 
-fn admin(caller: &Caller) -> Result<(), Response> {
-    caller.require(Role::Admin).map_err(AuthError::into_response)
+fn admin(caller: &Caller) -> Result<(), IdentityError> {
+    Ok(caller.require(Role::Admin)?)
 }
 
 #[derive(Deserialize)]
@@ -31,7 +30,7 @@ pub async fn users(
     State(identity): State<Identity>,
     caller: Caller,
     Query(query): Query<UserQuery>,
-) -> Result<Json<Page<UserView>>, Response> {
+) -> Result<Json<Page<UserView>>, IdentityError> {
     admin(&caller)?;
     let role = match query.role.as_deref().filter(|r| !r.is_empty()) {
         Some(text) => Some(Role::parse(text).ok_or_else(|| bad("role", "use buyer, seller or admin"))?),
@@ -47,13 +46,12 @@ pub async fn users(
     let cursor = query.cursor.map(Cursor::from);
     let page = identity
         .list_users(caller.user_id, &filter, PageSize::clamp(query.limit), cursor.as_ref())
-        .await
-        .map_err(IntoResponse::into_response)?;
+        .await?;
     Ok(Json(Page { items: page.items.iter().map(UserView::from).collect(), next_cursor: page.next_cursor }))
 }
 
-fn bad(field: &str, message: &str) -> Response {
-    IdentityError::field(field, message).into_response()
+fn bad(field: &str, message: &str) -> IdentityError {
+    IdentityError::field(field, message)
 }
 
 #[derive(Deserialize, Default)]
@@ -67,9 +65,9 @@ pub async fn disable(
     caller: Caller,
     Path(user_id): Path<Uuid>,
     JsonBody(body): JsonBody<ReasonBody>,
-) -> Result<Json<UserView>, Response> {
+) -> Result<Json<UserView>, IdentityError> {
     admin(&caller)?;
-    let user = identity.disable(caller.user_id, user_id, &body.reason).await.map_err(IntoResponse::into_response)?;
+    let user = identity.disable(caller.user_id, user_id, &body.reason).await?;
     Ok(Json(UserView::from(&user)))
 }
 
@@ -77,9 +75,9 @@ pub async fn enable(
     State(identity): State<Identity>,
     caller: Caller,
     Path(user_id): Path<Uuid>,
-) -> Result<Json<UserView>, Response> {
+) -> Result<Json<UserView>, IdentityError> {
     admin(&caller)?;
-    let user = identity.enable(caller.user_id, user_id).await.map_err(IntoResponse::into_response)?;
+    let user = identity.enable(caller.user_id, user_id).await?;
     Ok(Json(UserView::from(&user)))
 }
 
@@ -88,9 +86,9 @@ pub async fn revoke_seller(
     caller: Caller,
     Path(user_id): Path<Uuid>,
     JsonBody(body): JsonBody<ReasonBody>,
-) -> Result<StatusCode, Response> {
+) -> Result<StatusCode, IdentityError> {
     admin(&caller)?;
-    identity.revoke_seller(caller.user_id, user_id, &body.reason).await.map_err(IntoResponse::into_response)?;
+    identity.revoke_seller(caller.user_id, user_id, &body.reason).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -105,7 +103,7 @@ pub async fn applications(
     State(identity): State<Identity>,
     caller: Caller,
     Query(query): Query<ApplicationQuery>,
-) -> Result<Json<Page<ApplicationView>>, Response> {
+) -> Result<Json<Page<ApplicationView>>, IdentityError> {
     admin(&caller)?;
     let status = match query.status.as_deref() {
         None | Some("") => ApplicationStatus::Pending,
@@ -116,8 +114,7 @@ pub async fn applications(
     let cursor = query.cursor.map(Cursor::from);
     let page = identity
         .applications(caller.user_id, status, PageSize::clamp(query.limit), cursor.as_ref())
-        .await
-        .map_err(IntoResponse::into_response)?;
+        .await?;
     Ok(Json(Page { items: page.items.iter().map(ApplicationView::from).collect(), next_cursor: page.next_cursor }))
 }
 
@@ -126,10 +123,10 @@ pub async fn approve(
     caller: Caller,
     Path(id): Path<Uuid>,
     body: Option<JsonBody<ReasonBody>>,
-) -> Result<Json<ApplicationView>, Response> {
+) -> Result<Json<ApplicationView>, IdentityError> {
     admin(&caller)?;
     let reason = body.map(|b| b.0.reason).unwrap_or_default();
-    let decided = identity.decide(caller.user_id, id, true, &reason).await.map_err(IntoResponse::into_response)?;
+    let decided = identity.decide(caller.user_id, id, true, &reason).await?;
     Ok(Json(ApplicationView::from(&decided)))
 }
 
@@ -138,15 +135,15 @@ pub async fn reject(
     caller: Caller,
     Path(id): Path<Uuid>,
     JsonBody(body): JsonBody<ReasonBody>,
-) -> Result<Json<ApplicationView>, Response> {
+) -> Result<Json<ApplicationView>, IdentityError> {
     admin(&caller)?;
     let decided =
-        identity.decide(caller.user_id, id, false, &body.reason).await.map_err(IntoResponse::into_response)?;
+        identity.decide(caller.user_id, id, false, &body.reason).await?;
     Ok(Json(ApplicationView::from(&decided)))
 }
 
-pub async fn rotate_key(State(identity): State<Identity>, caller: Caller) -> Result<Json<serde_json::Value>, Response> {
+pub async fn rotate_key(State(identity): State<Identity>, caller: Caller) -> Result<Json<serde_json::Value>, IdentityError> {
     admin(&caller)?;
-    let kid = identity.keys.rotate().await.map_err(IntoResponse::into_response)?;
+    let kid = identity.keys.rotate().await?;
     Ok(Json(serde_json::json!({ "kid": kid })))
 }

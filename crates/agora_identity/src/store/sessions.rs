@@ -50,8 +50,10 @@ pub struct StoredToken {
     pub session_revoked: bool,
 }
 
+type TokenRow = (String, String, i64, Option<i64>, Option<i64>);
+
 pub async fn find_token(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<StoredToken>, IdentityError> {
-    let row: Option<(String, String, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+    let row: Option<TokenRow> = sqlx::query_as(
         "SELECT t.session_id, s.user_id, t.expires_at, t.used_at, s.revoked_at \
          FROM refresh_tokens t JOIN sessions s ON s.id = t.session_id WHERE t.token_hash = $1",
     )

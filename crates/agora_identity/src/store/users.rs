@@ -11,6 +11,7 @@ use crate::domain::{IdentityError, RoleSet, User, UserStatus};
 const COLUMNS: &str = "id, email, display_name, roles, status, disabled_reason, created_at";
 
 type UserRow = (String, String, String, String, String, Option<String>, i64);
+type UserWithHashRow = (String, String, String, String, String, Option<String>, i64, String);
 
 fn user(row: UserRow) -> Result<User, IdentityError> {
     let (id, email, display_name, roles, status, disabled_reason, created_at) = row;
@@ -48,7 +49,7 @@ pub async fn insert(conn: &mut AnyConnection, user: &User, password_hash: &str) 
 
 /// The account with this email and its password hash.
 pub async fn find_by_email(conn: &mut AnyConnection, email: &str) -> Result<Option<(User, String)>, IdentityError> {
-    let row: Option<(String, String, String, String, String, Option<String>, i64, String)> =
+    let row: Option<UserWithHashRow> =
         sqlx::query_as(&format!("SELECT {COLUMNS}, password_hash FROM users WHERE email = $1"))
             .bind(email)
             .fetch_optional(conn)
