@@ -49,13 +49,15 @@ fn load(file: Option<&Path>, select: &SelectArgs, listen: Option<std::net::Socke
 async fn serve(file: Option<&Path>, args: ServeArgs) -> anyhow::Result<()> {
     let config = load(file, &args.select, args.listen)?;
     let services = registry::select(&registry::all(), &config.services)?;
+    // Handlers first: a SIGTERM that arrives while starting must drain, not kill.
+    let signal = shutdown_signal()?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("cannot listen on {} (configuration key listen)", config.listen))?;
     let app = runtime::start(&config, services, listener).await?;
     let token = app.shutdown_token();
     tokio::spawn(async move {
-        wait_for_signal().await;
+        signal.await;
         token.cancel();
         tracing::info!("shutdown requested; draining");
     });
@@ -63,25 +65,26 @@ async fn serve(file: Option<&Path>, args: ServeArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn wait_for_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Registers the SIGTERM and Ctrl-C handlers now and resolves when either arrives.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    let mut term =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).context("cannot handle SIGTERM")?;
+    Ok(async move {
+        let ctrl_c = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        #[cfg(unix)]
+        let term = async move {
+            term.recv().await;
+        };
+        #[cfg(not(unix))]
+        let term = std::future::pending::<()>();
+        tokio::select! {
+            () = ctrl_c => {}
+            () = term => {}
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
+    })
 }
 
 async fn migrate(config: &Config) -> anyhow::Result<()> {
