@@ -11,6 +11,7 @@ pub mod domain;
 mod hashing;
 mod http;
 mod keys;
+mod metrics;
 mod secrets;
 mod store;
 
@@ -64,10 +65,10 @@ impl Service for IdentityService {
 
     async fn start(&self, ctx: ServiceContext) -> Result<ServiceParts, ServiceError> {
         let identity = IdentityService::open(&ctx).await?;
-        identity
-            .bootstrap_admin()
-            .await
-            .map_err(|e| ServiceError::Start { service: "identity", message: format!("bootstrap admin: {}", e.explain()) })?;
+        identity.bootstrap_admin().await.map_err(|e| ServiceError::Start {
+            service: "identity",
+            message: format!("bootstrap admin: {}", e.explain()),
+        })?;
         let sweeper = identity.clone();
         let sweep = async move {
             loop {

@@ -111,6 +111,7 @@ impl Identity {
         self.outbox.emit(&mut tx, &UserEvent::Registered(event)).await?;
         tx.commit().await?;
         tracing::info!(user.id = %user.id, "account registered");
+        crate::metrics::registered();
         Ok(user)
     }
 
@@ -125,7 +126,7 @@ impl Identity {
         let limits = self.sign_in_limits(email.as_str(), client);
         let mut conn = self.db.pool().acquire().await?;
         for limit in &limits {
-            limit.check(&mut conn).await?;
+            limit.check(&mut conn).await.inspect_err(|_| crate::metrics::sign_in("rate_limited"))?;
         }
         let found = users::find_by_email(&mut conn, email.as_str()).await?;
         drop(conn);
@@ -144,12 +145,15 @@ impl Identity {
                 }
                 tx.commit().await?;
                 tracing::info!("sign-in failed");
+                crate::metrics::sign_in("bad_credentials");
                 return Err(IdentityError::BadCredentials);
             }
         };
         if user.status == UserStatus::Disabled {
+            crate::metrics::sign_in("disabled");
             return Err(IdentityError::AccountDisabled);
         }
+        crate::metrics::sign_in("success");
         let session_id = agora_core::new_id();
         let mut tx = self.begin().await?;
         sessions::create(&mut tx, session_id, user.id).await?;
@@ -179,6 +183,7 @@ impl Identity {
             sessions::revoke(&mut tx, stored.session_id, "refresh token reused").await?;
             tx.commit().await?;
             tracing::warn!(user.id = %user.id, session.id = %stored.session_id, "refresh token reused; session revoked");
+            crate::metrics::refresh_reused();
             return Err(IdentityError::RefreshReused);
         }
         let tokens = self.issue(&mut tx, &user, stored.session_id).await?;

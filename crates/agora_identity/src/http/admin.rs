@@ -44,9 +44,7 @@ pub async fn users(
     };
     let filter = UserFilter { query: query.q.filter(|q| !q.trim().is_empty()), role, status };
     let cursor = query.cursor.map(Cursor::from);
-    let page = identity
-        .list_users(caller.user_id, &filter, PageSize::clamp(query.limit), cursor.as_ref())
-        .await?;
+    let page = identity.list_users(caller.user_id, &filter, PageSize::clamp(query.limit), cursor.as_ref()).await?;
     Ok(Json(Page { items: page.items.iter().map(UserView::from).collect(), next_cursor: page.next_cursor }))
 }
 
@@ -112,9 +110,7 @@ pub async fn applications(
         }
     };
     let cursor = query.cursor.map(Cursor::from);
-    let page = identity
-        .applications(caller.user_id, status, PageSize::clamp(query.limit), cursor.as_ref())
-        .await?;
+    let page = identity.applications(caller.user_id, status, PageSize::clamp(query.limit), cursor.as_ref()).await?;
     Ok(Json(Page { items: page.items.iter().map(ApplicationView::from).collect(), next_cursor: page.next_cursor }))
 }
 
@@ -137,12 +133,14 @@ pub async fn reject(
     JsonBody(body): JsonBody<ReasonBody>,
 ) -> Result<Json<ApplicationView>, IdentityError> {
     admin(&caller)?;
-    let decided =
-        identity.decide(caller.user_id, id, false, &body.reason).await?;
+    let decided = identity.decide(caller.user_id, id, false, &body.reason).await?;
     Ok(Json(ApplicationView::from(&decided)))
 }
 
-pub async fn rotate_key(State(identity): State<Identity>, caller: Caller) -> Result<Json<serde_json::Value>, IdentityError> {
+pub async fn rotate_key(
+    State(identity): State<Identity>,
+    caller: Caller,
+) -> Result<Json<serde_json::Value>, IdentityError> {
     admin(&caller)?;
     let kid = identity.keys.rotate().await?;
     Ok(Json(serde_json::json!({ "kid": kid })))
