@@ -60,8 +60,10 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
             .map(|info| info.0.ip())
             .unwrap_or(IpAddr::from([127, 0, 0, 1]));
         let trusted = parts.extensions.get::<TrustedProxies>().cloned().unwrap_or_default();
-        let forwarded = parts.headers.get(FORWARDED_FOR).and_then(|v| v.to_str().ok());
-        Ok(ClientAddr::resolve(peer, forwarded, &trusted))
+        // A proxy may add its own header line rather than append to the client's: read them all, in order.
+        let lines: Vec<&str> = parts.headers.get_all(FORWARDED_FOR).iter().filter_map(|v| v.to_str().ok()).collect();
+        let forwarded = lines.join(",");
+        Ok(ClientAddr::resolve(peer, Some(&forwarded), &trusted))
     }
 }
 

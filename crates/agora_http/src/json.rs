@@ -19,6 +19,8 @@ pub struct JsonBody<T>(pub T);
 pub enum BodyError {
     #[error("send the body as application/json")]
     ContentType,
+    #[error("the body is larger than this service accepts")]
+    TooLarge,
     #[error("the body could not be read: {0}")]
     Unreadable(String),
     #[error("the body is not valid JSON: {0}")]
@@ -35,6 +37,7 @@ impl ApiError for BodyError {
     fn code(&self) -> &'static str {
         match self {
             BodyError::ContentType => "unsupported_media_type",
+            BodyError::TooLarge => "body_too_large",
             BodyError::Unreadable(_) => "unreadable_body",
             BodyError::Syntax(_) => "malformed_json",
             BodyError::Shape(_) => "invalid_body",
@@ -54,7 +57,7 @@ impl IntoResponse for BodyError {
         let mut problem = Problem::from_error(&self);
         match self {
             BodyError::ContentType => problem.status = 415,
-            BodyError::Unreadable(ref reason) if reason.contains("length limit") => problem.status = 413,
+            BodyError::TooLarge => problem.status = 413,
             _ => {}
         }
         problem.into_response()
@@ -76,7 +79,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         if !is_json(&req) {
             return Err(BodyError::ContentType);
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|err| BodyError::Unreadable(err.body_text()))?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|err| {
+            if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                BodyError::TooLarge
+            } else {
+                BodyError::Unreadable(err.body_text())
+            }
+        })?;
         parse(&bytes).map(JsonBody)
     }
 }

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly where it unwraps")]
 
+mod admin_cli;
 mod binary;
 mod notes;
 mod plumbing;

@@ -124,31 +124,33 @@ impl Identity {
         fields.finish()?;
         let Some(email) = email else { return Err(IdentityError::BadCredentials) };
         let limits = self.sign_in_limits(email.as_str(), client);
-        let mut conn = self.db.pool().acquire().await?;
+        // Every attempt is counted before the password is checked, atomically, so simultaneous guesses cannot
+        // all slip under the limit; a successful attempt is given back below.
+        let mut tx = self.begin().await?;
         for limit in &limits {
-            limit.check(&mut conn).await.inspect_err(|_| crate::metrics::sign_in("rate_limited"))?;
+            if let Err(err) = limit.hit(&mut tx).await {
+                tx.commit().await?;
+                crate::metrics::sign_in("rate_limited");
+                return Err(err);
+            }
         }
-        let found = users::find_by_email(&mut conn, email.as_str()).await?;
-        drop(conn);
+        let found = users::find_by_email(&mut tx, email.as_str()).await?;
+        tx.commit().await?;
         let matches =
             self.hasher.verify(&Password::presented(password), found.as_ref().map(|(_, h)| h.as_str())).await?;
         let user = match found {
             Some((user, _)) if matches => user,
             _ => {
-                let mut tx = self.begin().await?;
-                for limit in &limits {
-                    // Going over the limit is reported from the next attempt on; this one just failed.
-                    match limit.hit(&mut tx).await {
-                        Ok(()) | Err(IdentityError::RateLimited(_)) => {}
-                        Err(err) => return Err(err),
-                    }
-                }
-                tx.commit().await?;
                 tracing::info!("sign-in failed");
                 crate::metrics::sign_in("bad_credentials");
                 return Err(IdentityError::BadCredentials);
             }
         };
+        let mut tx = self.begin().await?;
+        for limit in &limits {
+            limit.give_back(&mut tx).await?;
+        }
+        tx.commit().await?;
         if user.status == UserStatus::Disabled {
             crate::metrics::sign_in("disabled");
             return Err(IdentityError::AccountDisabled);
@@ -169,12 +171,13 @@ impl Identity {
         let hash = secrets::digest(refresh_token);
         let mut tx = self.begin().await?;
         let stored = sessions::find_token(&mut tx, &hash).await?.ok_or(IdentityError::SessionEnded)?;
-        if stored.session_revoked || stored.expires_at < Timestamp::now() {
-            return Err(IdentityError::SessionEnded);
-        }
+        // The account first: disabling it also ended its sessions, and "disabled" is the answer that explains.
         let user = users::get(&mut tx, stored.user_id).await?;
         if user.status == UserStatus::Disabled {
             return Err(IdentityError::AccountDisabled);
+        }
+        if stored.session_revoked || stored.expires_at < Timestamp::now() {
+            return Err(IdentityError::SessionEnded);
         }
         let grace = Timestamp::now().minus(std::time::Duration::from_secs(self.settings.refresh_reuse_grace_secs));
         let first_use = sessions::use_token(&mut tx, &hash).await?;
@@ -229,11 +232,23 @@ impl Identity {
         let user = users::get(&mut conn, user_id).await?;
         let hash = users::password_hash(&mut conn, user_id).await?;
         drop(conn);
+        if user.status == UserStatus::Disabled {
+            return Err(IdentityError::AccountDisabled);
+        }
         let email = Email::parse(&user.email).map_err(|e| IdentityError::Internal(e.to_owned()))?;
         let new = Password::parse(new, email.local_part()).map_err(|m| IdentityError::field("new_password", m))?;
+        // A stolen access token must not buy unlimited guesses at the password: the sign-in limit applies.
+        let [per_account, _] = self.sign_in_limits(email.as_str(), std::net::Ipv4Addr::UNSPECIFIED.into());
+        let mut tx = self.begin().await?;
+        let counted = per_account.hit(&mut tx).await;
+        tx.commit().await?;
+        counted?;
         if !self.hasher.verify(&Password::presented(current), Some(&hash)).await? {
             return Err(IdentityError::WrongPassword);
         }
+        let mut tx = self.begin().await?;
+        per_account.give_back(&mut tx).await?;
+        tx.commit().await?;
         let new_hash = self.hasher.hash(&new).await?;
         let mut tx = self.begin().await?;
         users::set_password_hash(&mut tx, user_id, &new_hash).await?;
@@ -246,6 +261,9 @@ impl Identity {
     pub async fn me(&self, user_id: Uuid) -> Result<Me, IdentityError> {
         let mut conn = self.db.pool().acquire().await?;
         let user = users::get(&mut conn, user_id).await?;
+        if user.status == UserStatus::Disabled {
+            return Err(IdentityError::AccountDisabled);
+        }
         let seller = sellers::find_profile(&mut conn, user_id).await?.filter(|p| p.active);
         let application = sellers::latest_application(&mut conn, user_id).await?;
         Ok(Me {

@@ -120,7 +120,17 @@ impl Identity {
         if users::any_admin(&mut conn).await? {
             return Ok(());
         }
+        let existing = users::find_by_email(&mut conn, &s.bootstrap_admin_email.trim().to_lowercase()).await?;
         drop(conn);
+        if existing.is_some() {
+            // Someone registered this address while there was no admin; their password is not the configured one,
+            // so making them admin would hand the platform to whoever got there first.
+            tracing::error!(
+                "settings.identity.bootstrap_admin_email belongs to an account registered through the site; no admin \
+                 was created. Use `agora admin create` to choose an admin deliberately"
+            );
+            return Ok(());
+        }
         let input = NewAdmin {
             email: s.bootstrap_admin_email.clone(),
             password: s.bootstrap_admin_password.clone(),

@@ -138,8 +138,11 @@ impl Identity {
                 active: true,
                 approved_at: Timestamp::now(),
             };
-            sellers::upsert_profile(&mut tx, &profile).await?;
             let user = users::get(&mut tx, user_id).await?;
+            if user.status == UserStatus::Disabled {
+                return Err(IdentityError::ApplicantDisabled);
+            }
+            sellers::upsert_profile(&mut tx, &profile).await?;
             users::set_roles(&mut tx, user_id, &user.roles.with(Role::Seller)).await?;
             let event = SellerApproved {
                 user_id,

@@ -40,6 +40,8 @@ pub enum IdentityError {
     OwnApplication,
     #[error("an admin cannot disable their own account")]
     OwnAccount,
+    #[error("the applicant's account is disabled")]
+    ApplicantDisabled,
     #[error("this needs the admin role")]
     NotAdmin,
     #[error("the user is not a seller")]
@@ -85,9 +87,13 @@ impl ApiError for IdentityError {
             Invalid(_) => ErrorKind::Invalid,
             BadCredentials | SessionEnded | RefreshReused | WrongPassword => ErrorKind::Unauthenticated,
             AccountDisabled | OwnApplication | OwnAccount | NotAdmin => ErrorKind::Forbidden,
-            EmailTaken | AlreadySeller | ApplicationPending | ApplicationDecided(_) | ShopNameTaken | NotASeller => {
-                ErrorKind::Conflict
-            }
+            EmailTaken
+            | ApplicantDisabled
+            | AlreadySeller
+            | ApplicationPending
+            | ApplicationDecided(_)
+            | ShopNameTaken
+            | NotASeller => ErrorKind::Conflict,
             RateLimited(_) => ErrorKind::RateLimited,
             UserNotFound | SellerNotFound | ApplicationNotFound => ErrorKind::NotFound,
             Auth(err) => err.kind(),
@@ -117,6 +123,7 @@ impl ApiError for IdentityError {
             OwnAccount => "own_account",
             NotASeller => "not_a_seller",
             NotAdmin => "forbidden",
+            ApplicantDisabled => "applicant_disabled",
             Auth(err) => err.code(),
             Db(_) | Event(_) | Internal(_) => "internal",
         }

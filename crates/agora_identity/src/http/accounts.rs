@@ -1,6 +1,6 @@
 //! Registration, sessions, the caller's own account, and the public key set.
 
-use agora_http::{Caller, ClientAddr, JsonBody};
+use agora_http::{AuthError, Caller, ClientAddr, JsonBody};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -74,13 +74,14 @@ pub struct SignOutBody {
 /// Ends the session of the refresh token sent, or of the access token when none is sent.
 pub async fn sign_out(
     State(identity): State<Identity>,
-    caller: Option<Caller>,
+    caller: Result<Option<Caller>, AuthError>,
     body: Option<JsonBody<SignOutBody>>,
 ) -> Result<StatusCode, IdentityError> {
     let token = body.map(|b| b.0.refresh_token).unwrap_or_default();
+    // With a refresh token the access token does not matter: an expired one must not stop a sign-out.
     if !token.is_empty() {
         identity.sign_out(&token).await?;
-    } else if let Some(caller) = caller {
+    } else if let Some(caller) = caller? {
         identity.end_session(caller.user_id, caller.session_id).await?;
     } else {
         return Err(IdentityError::field("refresh_token", "send the refresh token or an access token"));

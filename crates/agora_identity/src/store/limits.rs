@@ -21,21 +21,6 @@ impl Limit {
         (start as i64, start + window - secs)
     }
 
-    /// `Err(RateLimited)` when the window's count has reached the limit.
-    pub async fn check(&self, conn: &mut AnyConnection) -> Result<(), IdentityError> {
-        let (start, remaining) = self.window(Timestamp::now());
-        let hits: Option<i64> =
-            sqlx::query_scalar("SELECT hits FROM rate_limits WHERE bucket = $1 AND window_start = $2")
-                .bind(&self.bucket)
-                .bind(start)
-                .fetch_optional(conn)
-                .await?;
-        if hits.unwrap_or(0) >= i64::from(self.max) {
-            return Err(IdentityError::RateLimited(remaining.max(1)));
-        }
-        Ok(())
-    }
-
     /// Counts one hit; `Err(RateLimited)` when it goes over the limit.
     pub async fn hit(&self, conn: &mut AnyConnection) -> Result<(), IdentityError> {
         let (start, remaining) = self.window(Timestamp::now());
@@ -50,6 +35,19 @@ impl Limit {
         if hits > i64::from(self.max) {
             return Err(IdentityError::RateLimited(remaining.max(1)));
         }
+        Ok(())
+    }
+}
+
+impl Limit {
+    /// Takes back a hit counted by [`Limit::hit`] (an attempt that turned out to be legitimate).
+    pub async fn give_back(&self, conn: &mut AnyConnection) -> Result<(), IdentityError> {
+        let (start, _) = self.window(Timestamp::now());
+        sqlx::query("UPDATE rate_limits SET hits = hits - 1 WHERE bucket = $1 AND window_start = $2 AND hits > 0")
+            .bind(&self.bucket)
+            .bind(start)
+            .execute(conn)
+            .await?;
         Ok(())
     }
 }
