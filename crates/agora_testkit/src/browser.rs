@@ -102,7 +102,14 @@ impl Browser {
             .await
             .unwrap_or_else(|e| panic!("cannot open a Chromium session ({}): {e}", log.display()));
 
-        Some(Browser { client, driver, artifacts, screenshots: AtomicU32::new(0), wait: DEFAULT_WAIT, _profile: profile })
+        Some(Browser {
+            client,
+            driver,
+            artifacts,
+            screenshots: AtomicU32::new(0),
+            wait: DEFAULT_WAIT,
+            _profile: profile,
+        })
     }
 
     /// How long helpers wait for an element or text before failing the test.
@@ -124,12 +131,7 @@ impl Browser {
 
     /// The path of the current URL, such as `/orders/42`.
     pub async fn current_path(&self) -> String {
-        self.client
-            .current_url()
-            .await
-            .unwrap_or_else(|e| panic!("cannot read the current URL: {e}"))
-            .path()
-            .to_owned()
+        self.client.current_url().await.unwrap_or_else(|e| panic!("cannot read the current URL: {e}")).path().to_owned()
     }
 
     /// The HTML of the current page.

@@ -16,7 +16,8 @@ async fn a_form_posted_without_its_csrf_token_is_refused_and_changes_nothing() {
     forged.push(("_csrf", "forged-token"));
     assert_eq!(visitor.post("/register", &forged).await.status(), 403);
 
-    let sign_in = visitor.submit("/sign-in", "/sign-in", &[("email", "eve@example.com"), ("password", fields[2].1)]).await;
+    let sign_in =
+        visitor.submit("/sign-in", "/sign-in", &[("email", "eve@example.com"), ("password", fields[2].1)]).await;
     assert_eq!(sign_in.status(), 422, "the account must not exist");
 }
 
@@ -92,7 +93,12 @@ async fn pages_for_signed_in_people_send_visitors_to_sign_in_and_back() {
     let response = visitor
         .post(
             "/sign-in",
-            &[("email", "grace@example.com"), ("password", "compilers are fun 1952"), ("next", "/account"), ("_csrf", &csrf)],
+            &[
+                ("email", "grace@example.com"),
+                ("password", "compilers are fun 1952"),
+                ("next", "/account"),
+                ("_csrf", &csrf),
+            ],
         )
         .await;
     assert_eq!(response.headers()["location"], "/account");
@@ -123,11 +129,14 @@ async fn repeated_failed_sign_ins_say_to_wait() {
     visitor.register("Carol", "carol@example.com", "christmas songs 1843").await;
     visitor.submit("/", "/sign-out", &[]).await;
     for _ in 0..2 {
-        let wrong = visitor.submit("/sign-in", "/sign-in", &[("email", "carol@example.com"), ("password", "wrong guess 1")]).await;
+        let wrong = visitor
+            .submit("/sign-in", "/sign-in", &[("email", "carol@example.com"), ("password", "wrong guess 1")])
+            .await;
         assert_eq!(wrong.status(), 422);
         assert!(wrong.text().await.unwrap().contains("That email and password do not match an account."));
     }
-    let limited = visitor.submit("/sign-in", "/sign-in", &[("email", "carol@example.com"), ("password", "wrong guess 1")]).await;
+    let limited =
+        visitor.submit("/sign-in", "/sign-in", &[("email", "carol@example.com"), ("password", "wrong guess 1")]).await;
     assert_eq!(limited.status(), 429);
     assert!(limited.text().await.unwrap().contains("Too many attempts"));
 }
@@ -138,7 +147,11 @@ async fn an_admin_approves_an_application_and_the_seller_sees_their_shop() {
     let seller = Visitor::new(&app);
     seller.register("Dee", "dee@example.com", "dees long password").await;
     let response = seller
-        .submit("/sell", "/sell", &[("shop_name", "Dee's Teas"), ("description", "Loose-leaf teas blended in small batches.")])
+        .submit(
+            "/sell",
+            "/sell",
+            &[("shop_name", "Dee's Teas"), ("description", "Loose-leaf teas blended in small batches.")],
+        )
         .await;
     assert_eq!(response.status(), 303);
     assert!(seller.page("/sell").await.contains("Your application is being reviewed"));
@@ -176,6 +189,8 @@ async fn an_admin_disables_a_user_who_is_then_signed_out() {
     assert!(admin.page("/admin/users?status=disabled").await.contains("mallory@example.com"));
 
     user.submit("/", "/sign-out", &[]).await;
-    let again = user.submit("/sign-in", "/sign-in", &[("email", "mallory@example.com"), ("password", "villainous plans 42")]).await;
+    let again = user
+        .submit("/sign-in", "/sign-in", &[("email", "mallory@example.com"), ("password", "villainous plans 42")])
+        .await;
     assert!(again.text().await.unwrap().contains("This account has been disabled."));
 }

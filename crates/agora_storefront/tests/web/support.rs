@@ -29,11 +29,8 @@ pub struct Visitor {
 
 impl Visitor {
     pub fn new(app: &TestApp) -> Visitor {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
+        let client =
+            reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
         Visitor { client, base: app.base_url.clone() }
     }
 
@@ -58,8 +55,9 @@ impl Visitor {
     }
 
     pub async fn register(&self, name: &str, email: &str, password: &str) {
-        let response =
-            self.submit("/register", "/register", &[("display_name", name), ("email", email), ("password", password)]).await;
+        let response = self
+            .submit("/register", "/register", &[("display_name", name), ("email", email), ("password", password)])
+            .await;
         assert_eq!(response.status(), 303, "registration failed: {}", response.text().await.unwrap());
     }
 
