@@ -23,6 +23,9 @@ backends_install() {
   local missing=()
   [ -n "$(pg_bin)" ] || missing+=(postgresql)
   command -v redis-server >/dev/null || missing+=(redis-server)
+  # Browser tests drive Debian's Chromium through its ChromeDriver.
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   if [ ${#missing[@]} -gt 0 ]; then
     backends_log "installing ${missing[*]} from Debian's packages"
     as_root apt-get update -qq
