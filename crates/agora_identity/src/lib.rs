@@ -28,10 +28,11 @@ use async_trait::async_trait;
 pub use app::{Identity, NewAdmin};
 pub use config::IdentitySettings;
 
+/// Identity's SQL is portable, so both databases run the same migrations.
 pub static MIGRATIONS: Migrations = Migrations {
     owner: "identity",
-    postgres: &sqlx::migrate!("migrations/postgres"),
-    sqlite: &sqlx::migrate!("migrations/sqlite"),
+    postgres: &sqlx::migrate!("./migrations"),
+    sqlite: &sqlx::migrate!("./migrations"),
 };
 
 /// The identity service, as the binary composes it.

@@ -94,12 +94,26 @@ impl Identity {
         limit.hit(&mut tx).await?;
         tx.commit().await?;
 
-        let hash = self.hasher.hash(&password).await?;
+        let user = self.create_account(&email, &name, &password, RoleSet::buyer()).await?;
+        tracing::info!(user.id = %user.id, "account registered");
+        crate::metrics::registered();
+        Ok(user)
+    }
+
+    /// Stores a new account with a hash of its password and announces it.
+    pub(super) async fn create_account(
+        &self,
+        email: &Email,
+        name: &DisplayName,
+        password: &Password,
+        roles: RoleSet,
+    ) -> Result<User, IdentityError> {
+        let hash = self.hasher.hash(password).await?;
         let user = User {
             id: agora_core::new_id(),
             email: email.as_str().to_owned(),
             display_name: name.as_str().to_owned(),
-            roles: RoleSet::buyer(),
+            roles,
             status: UserStatus::Active,
             disabled_reason: None,
             created_at: Timestamp::now(),
@@ -110,8 +124,6 @@ impl Identity {
             UserRegistered { user_id: user.id, email: user.email.clone(), display_name: user.display_name.clone() };
         self.outbox.emit(&mut tx, &UserEvent::Registered(event)).await?;
         tx.commit().await?;
-        tracing::info!(user.id = %user.id, "account registered");
-        crate::metrics::registered();
         Ok(user)
     }
 

@@ -1,7 +1,7 @@
 //! What admins do to accounts, and creating admins (only from the command line or the first-start bootstrap).
 
-use agora_core::{Cursor, Page, PageSize, Timestamp};
-use agora_events::identity::{AccountDisabled, UserEvent, UserRegistered};
+use agora_core::{Cursor, Page, PageSize};
+use agora_events::identity::{AccountDisabled, UserEvent};
 use agora_http::Role;
 use uuid::Uuid;
 
@@ -90,22 +90,7 @@ impl Identity {
         let (Some(password), Some(name)) = (password, name) else {
             return Err(IdentityError::Internal("validated fields missing".into()));
         };
-        let hash = self.hasher.hash(&password).await?;
-        let user = User {
-            id: agora_core::new_id(),
-            email: email.as_str().to_owned(),
-            display_name: name.as_str().to_owned(),
-            roles: RoleSet::buyer().with(Role::Admin),
-            status: UserStatus::Active,
-            disabled_reason: None,
-            created_at: Timestamp::now(),
-        };
-        let mut tx = self.begin().await?;
-        users::insert(&mut tx, &user, &hash).await?;
-        let event =
-            UserRegistered { user_id: user.id, email: user.email.clone(), display_name: user.display_name.clone() };
-        self.outbox.emit(&mut tx, &UserEvent::Registered(event)).await?;
-        tx.commit().await?;
+        let user = self.create_account(&email, &name, &password, RoleSet::buyer().with(Role::Admin)).await?;
         tracing::info!(user.id = %user.id, "admin created");
         Ok((user, true))
     }

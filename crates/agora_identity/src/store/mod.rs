@@ -14,3 +14,14 @@ use crate::domain::IdentityError;
 pub(crate) fn uuid(text: &str) -> Result<Uuid, IdentityError> {
     Uuid::parse_str(text).map_err(|e| IdentityError::Internal(format!("stored id {text:?}: {e}")))
 }
+
+/// The outcome of an insert or update, with a unique-constraint violation turned into `taken`.
+pub(crate) fn unique_or(
+    result: Result<sqlx::any::AnyQueryResult, sqlx::Error>,
+    taken: IdentityError,
+) -> Result<(), IdentityError> {
+    match result {
+        Err(err) if agora_db::is_unique_violation(&err) => Err(taken),
+        other => other.map(|_| ()).map_err(Into::into),
+    }
+}

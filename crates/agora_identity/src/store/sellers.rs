@@ -4,7 +4,7 @@ use agora_core::{Cursor, Page, PageSize, Timestamp};
 use sqlx::AnyConnection;
 use uuid::Uuid;
 
-use super::uuid;
+use super::{unique_or, uuid};
 use crate::domain::{ApplicationStatus, IdentityError, SellerApplication};
 
 const APPLICATION_COLUMNS: &str =
@@ -41,10 +41,7 @@ pub async fn insert_application(conn: &mut AnyConnection, app: &SellerApplicatio
     .bind(app.created_at.as_micros())
     .execute(conn)
     .await;
-    match result {
-        Err(err) if agora_db::is_unique_violation(&err) => Err(IdentityError::ApplicationPending),
-        other => other.map(|_| ()).map_err(Into::into),
-    }
+    unique_or(result, IdentityError::ApplicationPending)
 }
 
 pub async fn get_application(conn: &mut AnyConnection, id: Uuid) -> Result<SellerApplication, IdentityError> {
@@ -144,10 +141,7 @@ pub async fn upsert_profile(conn: &mut AnyConnection, profile: &SellerProfile) -
     .bind(profile.approved_at.as_micros())
     .execute(conn)
     .await;
-    match result {
-        Err(err) if agora_db::is_unique_violation(&err) => Err(IdentityError::ShopNameTaken),
-        other => other.map(|_| ()).map_err(Into::into),
-    }
+    unique_or(result, IdentityError::ShopNameTaken)
 }
 
 /// Whether another seller already uses this shop name.

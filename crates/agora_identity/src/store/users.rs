@@ -5,7 +5,7 @@ use agora_http::Role;
 use sqlx::AnyConnection;
 use uuid::Uuid;
 
-use super::uuid;
+use super::{unique_or, uuid};
 use crate::domain::{IdentityError, RoleSet, User, UserStatus};
 
 const COLUMNS: &str = "id, email, display_name, roles, status, disabled_reason, created_at";
@@ -41,10 +41,7 @@ pub async fn insert(conn: &mut AnyConnection, user: &User, password_hash: &str) 
     .bind(user.created_at.as_micros())
     .execute(conn)
     .await;
-    match result {
-        Err(err) if agora_db::is_unique_violation(&err) => Err(IdentityError::EmailTaken),
-        other => other.map(|_| ()).map_err(Into::into),
-    }
+    unique_or(result, IdentityError::EmailTaken)
 }
 
 /// The account with this email and its password hash.
