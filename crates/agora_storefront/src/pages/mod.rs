@@ -214,7 +214,26 @@ pub fn capitalise(text: &str) -> String {
     }
 }
 
-/// A safe place to return to after signing in: a local path, never another site.
+/// A safe place to return to after signing in: a local path, never another site (browsers drop tabs and
+/// newlines, so `/\t/evil.example` would become `//evil.example`).
 pub fn local_path(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/" }
+    let local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace());
+    if local { next } else { "/" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_local_paths_are_returned_to() {
+        assert_eq!(local_path("/account"), "/account");
+        for outside in ["//evil.example", "/\\evil.example", "/\t/evil.example", "https://evil.example", "", "account"]
+        {
+            assert_eq!(local_path(outside), "/", "{outside:?}");
+        }
+    }
 }
