@@ -194,3 +194,22 @@ async fn an_admin_disables_a_user_who_is_then_signed_out() {
         .await;
     assert!(again.text().await.unwrap().contains("This account has been disabled."));
 }
+
+#[tokio::test]
+async fn with_identity_down_pages_still_render_and_sign_in_says_it_is_unavailable() {
+    // A storefront whose identity service does not answer (nothing listens on port 9 here).
+    let app = agora_testkit::TestApp::builder()
+        .services("storefront")
+        .set("urls.identity", "http://127.0.0.1:9/api/identity")
+        .set("settings.storefront.service_timeout_ms", "500")
+        .start()
+        .await
+        .unwrap();
+    let visitor = Visitor::new(&app);
+    let home = visitor.get("/").await;
+    assert_eq!(home.status(), 200, "the home page does not need identity");
+    let response = visitor.submit("/sign-in", "/sign-in", &[("email", "a@example.com"), ("password", "whatever 123")]).await;
+    assert_eq!(response.status(), 503);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("Temporarily unavailable") && html.contains("Sign in"), "a friendly page: {html}");
+}
