@@ -33,7 +33,7 @@ pub enum Command {
     /// Dead letters: events a consumer gave up on.
     #[command(subcommand)]
     Dlq(DlqCommand),
-    /// The generated event schemas and AsyncAPI document.
+    /// The generated event schemas, AsyncAPI document and OpenAPI documents.
     #[command(subcommand)]
     Schemas(SchemasCommand),
     /// Administrators (an admin exists only through this command or the first-start bootstrap).

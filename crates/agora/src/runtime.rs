@@ -14,7 +14,8 @@ use agora_http::health::{self, Readiness};
 use agora_http::middleware::{self, HttpLimits};
 use agora_http::{Problem, Service, ServiceContext, TokenVerifier, TrustedProxies};
 use axum::response::IntoResponse;
-use axum::{Extension, Router};
+use axum::routing::get;
+use axum::{Extension, Json, Router};
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -87,7 +88,11 @@ pub async fn start(
             tokens: tokens.clone(),
             shutdown: shutdown.clone(),
         };
-        let parts = service.start(ctx).await?;
+        let mut parts = service.start(ctx).await?;
+        if let Some(doc) = service.openapi() {
+            let doc = Arc::new(doc);
+            parts.router = parts.router.route("/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }));
+        }
         let mount = service.mount();
         router = if mount == "/" { router.merge(parts.router) } else { router.nest(&mount, parts.router) };
         if let Some(db) = db {

@@ -38,7 +38,7 @@ impl PageSize {
 pub struct CursorError;
 
 /// An opaque continuation token.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct Cursor(String);
 
@@ -65,7 +65,7 @@ impl From<String> for Cursor {
 }
 
 /// One page of a list and the cursor of the next page, if any.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<Cursor>,

@@ -8,6 +8,7 @@ pub mod health;
 pub mod json;
 pub mod metrics;
 pub mod middleware;
+pub mod openapi;
 pub mod problem;
 pub mod service;
 

@@ -26,7 +26,7 @@ pub trait ApiError: std::error::Error {
 }
 
 /// One invalid field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -38,8 +38,8 @@ impl FieldError {
     }
 }
 
-/// A problem details body.
-#[derive(Debug, Clone, Serialize)]
+/// A problem details body (RFC 9457).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     #[serde(rename = "type")]
     pub type_uri: String,

@@ -84,5 +84,10 @@ pub trait Service: Send + Sync + 'static {
         Vec::new()
     }
 
+    /// Its REST API's OpenAPI document, served at `<mount>/openapi.json` and checked in under `schemas/openapi/`.
+    fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
+        None
+    }
+
     async fn start(&self, ctx: ServiceContext) -> Result<ServiceParts, ServiceError>;
 }

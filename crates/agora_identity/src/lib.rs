@@ -64,6 +64,10 @@ impl Service for IdentityService {
         vec![TopicSpec::new(UserEvent::TOPIC), TopicSpec::new(SellerEvent::TOPIC)]
     }
 
+    fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
+        Some(http::openapi())
+    }
+
     async fn start(&self, ctx: ServiceContext) -> Result<ServiceParts, ServiceError> {
         let identity = IdentityService::open(&ctx).await?;
         identity.bootstrap_admin().await.map_err(|e| ServiceError::Start {

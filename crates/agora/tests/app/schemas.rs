@@ -46,3 +46,13 @@ fn the_envelope_schema_requires_the_cloudevents_attributes() {
         assert!(required.contains(&attribute), "{attribute} is not required");
     }
 }
+
+#[tokio::test]
+async fn each_service_serves_the_openapi_document_that_is_checked_in() {
+    let app = agora_testkit::TestApp::builder().services("identity").start().await.unwrap();
+    let served: serde_json::Value =
+        app.client.get(app.url("/api/identity/openapi.json")).send().await.unwrap().json().await.unwrap();
+    let checked_in = agora::commands::schema_files().remove("openapi/identity.json").unwrap();
+    assert_eq!(served, serde_json::from_str::<serde_json::Value>(&checked_in).unwrap());
+    assert!(served["paths"]["/sessions"]["post"].is_object(), "sign-in is documented");
+}

@@ -22,12 +22,13 @@ pub struct Registration {
 }
 
 /// An account as the API shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UserView {
     pub id: Uuid,
     pub email: String,
     pub display_name: String,
     pub roles: Vec<agora_http::Role>,
+    /// `active` or `disabled`.
     pub status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disabled_reason: Option<String>,
@@ -49,7 +50,7 @@ impl From<&User> for UserView {
 }
 
 /// Tokens handed out at sign-in and refresh.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct TokenPair {
     pub access_token: String,
     pub token_type: &'static str,
@@ -66,7 +67,7 @@ impl std::fmt::Debug for TokenPair {
 }
 
 /// The caller's account, seller profile and latest application.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Me {
     #[serde(flatten)]
     pub user: UserView,

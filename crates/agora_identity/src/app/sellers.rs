@@ -13,7 +13,7 @@ use crate::store::sellers::{self, SellerProfile};
 use crate::store::users;
 
 /// A seller as other services and visitors see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SellerView {
     pub user_id: Uuid,
     pub shop_name: String,
@@ -32,12 +32,14 @@ impl From<&SellerProfile> for SellerView {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// An application to sell.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ApplicationView {
     pub id: Uuid,
     pub user_id: Uuid,
     pub shop_name: String,
     pub description: String,
+    /// `pending`, `approved` or `rejected`.
     pub status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decision_reason: Option<String>,

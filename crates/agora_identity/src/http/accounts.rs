@@ -11,7 +11,7 @@ use crate::app::UserView;
 use crate::app::{Identity, Me, Registration, TokenPair};
 use crate::domain::IdentityError;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterBody {
     #[serde(default)]
@@ -22,6 +22,8 @@ pub struct RegisterBody {
     display_name: String,
 }
 
+#[utoipa::path(post, path = "/users", tag = "accounts", request_body = RegisterBody,
+    responses((status = 201, description = "The new account (a buyer)", body = UserView), super::Invalid, super::Conflict, super::RateLimited))]
 pub async fn register(
     State(identity): State<Identity>,
     ClientAddr(client): ClientAddr,
@@ -33,7 +35,7 @@ pub async fn register(
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(UserView::from(&user))))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct SignInBody {
     #[serde(default)]
     email: String,
@@ -41,6 +43,8 @@ pub struct SignInBody {
     password: String,
 }
 
+#[utoipa::path(post, path = "/sessions", tag = "sessions", request_body = SignInBody,
+    responses((status = 200, description = "Signed in", body = TokenPair), super::Invalid, super::Unauthenticated, super::Forbidden, super::RateLimited))]
 pub async fn sign_in(
     State(identity): State<Identity>,
     ClientAddr(client): ClientAddr,
@@ -49,12 +53,14 @@ pub async fn sign_in(
     Ok(Json(identity.sign_in(&body.email, &body.password, client).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct RefreshBody {
     #[serde(default)]
     refresh_token: String,
 }
 
+#[utoipa::path(post, path = "/sessions/refresh", tag = "sessions", request_body = RefreshBody,
+    responses((status = 200, description = "A new pair; the refresh token sent is used up", body = TokenPair), super::Invalid, super::Unauthenticated, super::Forbidden))]
 pub async fn refresh(
     State(identity): State<Identity>,
     JsonBody(body): JsonBody<RefreshBody>,
@@ -65,13 +71,15 @@ pub async fn refresh(
     Ok(Json(identity.refresh(&body.refresh_token).await?))
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct SignOutBody {
     #[serde(default)]
     refresh_token: String,
 }
 
 /// Ends the session of the refresh token sent, or of the access token when none is sent.
+#[utoipa::path(post, path = "/sessions/sign-out", tag = "sessions", request_body(content = SignOutBody, description = "Optional with an access token"),
+    responses((status = 204, description = "The session has ended"), super::Invalid, super::Unauthenticated), security((), ("bearer" = [])))]
 pub async fn sign_out(
     State(identity): State<Identity>,
     caller: Result<Option<Caller>, AuthError>,
@@ -89,11 +97,13 @@ pub async fn sign_out(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/me", tag = "accounts",
+    responses((status = 200, description = "The caller", body = Me), super::Unauthenticated), security(("bearer" = [])))]
 pub async fn me(State(identity): State<Identity>, caller: Caller) -> Result<Json<Me>, IdentityError> {
     Ok(Json(identity.me(caller.user_id).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct PasswordBody {
     #[serde(default)]
     current_password: String,
@@ -101,6 +111,8 @@ pub struct PasswordBody {
     new_password: String,
 }
 
+#[utoipa::path(put, path = "/me/password", tag = "accounts", request_body = PasswordBody,
+    responses((status = 204, description = "Changed; every other session has ended"), super::Invalid, super::Unauthenticated, super::RateLimited), security(("bearer" = [])))]
 pub async fn change_password(
     State(identity): State<Identity>,
     caller: Caller,
@@ -113,6 +125,8 @@ pub async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/jwks.json", tag = "keys",
+    responses((status = 200, description = "The public keys that verify access tokens (RFC 7517)", body = Object)))]
 pub async fn jwks(State(identity): State<Identity>) -> Result<impl IntoResponse, IdentityError> {
     let keys = identity.keys.jwks().await?;
     Ok(([(header::CACHE_CONTROL, "public, max-age=60")], Json(keys)))

@@ -17,7 +17,8 @@ fn admin(caller: &Caller) -> Result<(), IdentityError> {
     Ok(caller.require(Role::Admin)?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UserQuery {
     q: Option<String>,
     role: Option<String>,
@@ -26,6 +27,8 @@ pub struct UserQuery {
     limit: Option<u32>,
 }
 
+#[utoipa::path(get, path = "/admin/users", tag = "admin", params(UserQuery),
+    responses((status = 200, description = "Users, newest first", body = Page<UserView>), super::Invalid, super::Unauthenticated, super::Forbidden), security(("bearer" = [])))]
 pub async fn users(
     State(identity): State<Identity>,
     caller: Caller,
@@ -52,12 +55,14 @@ fn bad(field: &str, message: &str) -> IdentityError {
     IdentityError::field(field, message)
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct ReasonBody {
     #[serde(default)]
     reason: String,
 }
 
+#[utoipa::path(post, path = "/admin/users/{user_id}/disable", tag = "admin", request_body = ReasonBody, params(("user_id" = Uuid, Path)),
+    responses((status = 200, description = "Disabled; its sessions have ended", body = UserView), super::Invalid, super::Unauthenticated, super::Forbidden, super::NotFound), security(("bearer" = [])))]
 pub async fn disable(
     State(identity): State<Identity>,
     caller: Caller,
@@ -69,6 +74,8 @@ pub async fn disable(
     Ok(Json(UserView::from(&user)))
 }
 
+#[utoipa::path(post, path = "/admin/users/{user_id}/enable", tag = "admin", params(("user_id" = Uuid, Path)),
+    responses((status = 200, description = "Enabled", body = UserView), super::Unauthenticated, super::Forbidden, super::NotFound), security(("bearer" = [])))]
 pub async fn enable(
     State(identity): State<Identity>,
     caller: Caller,
@@ -79,6 +86,8 @@ pub async fn enable(
     Ok(Json(UserView::from(&user)))
 }
 
+#[utoipa::path(post, path = "/admin/users/{user_id}/revoke-seller", tag = "admin", request_body = ReasonBody, params(("user_id" = Uuid, Path)),
+    responses((status = 204, description = "No longer a seller"), super::Invalid, super::Unauthenticated, super::Forbidden, super::NotFound, super::Conflict), security(("bearer" = [])))]
 pub async fn revoke_seller(
     State(identity): State<Identity>,
     caller: Caller,
@@ -90,13 +99,16 @@ pub async fn revoke_seller(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ApplicationQuery {
     status: Option<String>,
     cursor: Option<String>,
     limit: Option<u32>,
 }
 
+#[utoipa::path(get, path = "/admin/seller-applications", tag = "admin", params(ApplicationQuery),
+    responses((status = 200, description = "Applications, oldest first", body = Page<ApplicationView>), super::Invalid, super::Unauthenticated, super::Forbidden), security(("bearer" = [])))]
 pub async fn applications(
     State(identity): State<Identity>,
     caller: Caller,
@@ -114,6 +126,8 @@ pub async fn applications(
     Ok(Json(Page { items: page.items.iter().map(ApplicationView::from).collect(), next_cursor: page.next_cursor }))
 }
 
+#[utoipa::path(post, path = "/admin/seller-applications/{id}/approve", tag = "admin", request_body(content = ReasonBody, description = "Optional"), params(("id" = Uuid, Path)),
+    responses((status = 200, description = "Approved: the applicant has the seller role", body = ApplicationView), super::Unauthenticated, super::Forbidden, super::NotFound, super::Conflict), security(("bearer" = [])))]
 pub async fn approve(
     State(identity): State<Identity>,
     caller: Caller,
@@ -126,6 +140,8 @@ pub async fn approve(
     Ok(Json(ApplicationView::from(&decided)))
 }
 
+#[utoipa::path(post, path = "/admin/seller-applications/{id}/reject", tag = "admin", request_body = ReasonBody, params(("id" = Uuid, Path)),
+    responses((status = 200, description = "Rejected", body = ApplicationView), super::Invalid, super::Unauthenticated, super::Forbidden, super::NotFound, super::Conflict), security(("bearer" = [])))]
 pub async fn reject(
     State(identity): State<Identity>,
     caller: Caller,
@@ -137,6 +153,8 @@ pub async fn reject(
     Ok(Json(ApplicationView::from(&decided)))
 }
 
+#[utoipa::path(post, path = "/admin/signing-keys/rotate", tag = "admin",
+    responses((status = 200, description = "The new key id; tokens signed by older keys stay valid until they expire", body = Object), super::Unauthenticated, super::Forbidden), security(("bearer" = [])))]
 pub async fn rotate_key(
     State(identity): State<Identity>,
     caller: Caller,

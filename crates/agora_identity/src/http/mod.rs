@@ -8,7 +8,53 @@ mod sellers;
 use axum::Router;
 use axum::routing::{get, post, put};
 
+use agora_http::Problem;
+use utoipa::openapi::OpenApi;
+
 use crate::app::Identity;
+
+/// Identity's REST API, for its OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        accounts::register, accounts::sign_in, accounts::refresh, accounts::sign_out, accounts::me,
+        accounts::change_password, accounts::jwks, sellers::apply, sellers::mine, sellers::profile, admin::users,
+        admin::disable, admin::enable, admin::revoke_seller, admin::applications, admin::approve, admin::reject,
+        admin::rotate_key
+    ),
+    tags(
+        (name = "accounts", description = "Registering and the caller's own account"),
+        (name = "sessions", description = "Signing in and out; access and refresh tokens"),
+        (name = "sellers", description = "Applying to sell; public seller profiles"),
+        (name = "admin", description = "Users and seller applications (admin role)"),
+        (name = "keys", description = "The public keys that verify access tokens"),
+    )
+)]
+struct IdentityApi;
+
+pub fn openapi() -> OpenApi {
+    agora_http::openapi::finish(<IdentityApi as utoipa::OpenApi>::openapi(), "identity")
+}
+
+macro_rules! problem_responses {
+    ($($name:ident = $status:literal, $description:literal;)+) => {
+        $(
+            #[derive(utoipa::IntoResponses)]
+            #[response(status = $status, description = $description, content_type = "application/problem+json")]
+            #[expect(dead_code, reason = "describes a response in the OpenAPI document")]
+            pub struct $name(Problem);
+        )+
+    };
+}
+
+problem_responses! {
+    Invalid = 422, "Invalid input: `errors` names each field (also 400 malformed JSON, 413 too large, 415 not JSON)";
+    Unauthenticated = 401, "No token, a bad or expired one, or wrong credentials";
+    Forbidden = 403, "The caller may not do this (`forbidden`, `account_disabled`, `own_account`…)";
+    NotFound = 404, "No such resource";
+    Conflict = 409, "Conflicts with the current state (`email_taken`, `application_pending`…)";
+    RateLimited = 429, "Too many attempts; see `Retry-After`";
+}
 
 pub fn router(identity: Identity) -> Router {
     Router::new()

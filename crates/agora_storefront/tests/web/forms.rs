@@ -208,7 +208,8 @@ async fn with_identity_down_pages_still_render_and_sign_in_says_it_is_unavailabl
     let visitor = Visitor::new(&app);
     let home = visitor.get("/").await;
     assert_eq!(home.status(), 200, "the home page does not need identity");
-    let response = visitor.submit("/sign-in", "/sign-in", &[("email", "a@example.com"), ("password", "whatever 123")]).await;
+    let response =
+        visitor.submit("/sign-in", "/sign-in", &[("email", "a@example.com"), ("password", "whatever 123")]).await;
     assert_eq!(response.status(), 503);
     let html = response.text().await.unwrap();
     assert!(html.contains("Temporarily unavailable") && html.contains("Sign in"), "a friendly page: {html}");
