@@ -183,7 +183,10 @@ struct Inner {
 #[derive(Default)]
 struct KeyCache {
     keys: HashMap<String, DecodingKey>,
+    /// The last successful fetch.
     fetched_at: Option<Instant>,
+    /// The last attempt, successful or not.
+    attempted_at: Option<Instant>,
 }
 
 impl TokenVerifier {
@@ -228,31 +231,53 @@ impl TokenVerifier {
         Ok(Caller { user_id: claims.sub, roles: claims.roles, session_id: claims.sid, expires_at: claims.exp })
     }
 
-    /// The key named `kid`, fetching the key set when it is unknown or stale.
+    /// The key named `kid`, fetching the key set when it is unknown or stale. Fetches are at least
+    /// [`MIN_REFETCH`] apart whatever the requests ask for; when identity cannot be reached, the keys already
+    /// known keep working.
     async fn key(&self, kid: &str) -> Result<Option<DecodingKey>, AuthError> {
-        {
+        let stale = {
             let cache = self.inner.keys.read().await;
             let fresh = cache.fetched_at.is_some_and(|at| at.elapsed() < CACHE_TTL);
-            if fresh && let Some(key) = cache.keys.get(kid) {
-                return Ok(Some(key.clone()));
+            match cache.keys.get(kid) {
+                Some(key) if fresh => return Ok(Some(key.clone())),
+                other => other.cloned(),
             }
-        }
-        let _single_flight = self.inner.fetching.lock().await;
-        let since_fetch = self.inner.keys.read().await.fetched_at.map(|at| at.elapsed());
-        match since_fetch {
-            // Another request fetched while this one waited: use its result.
-            Some(elapsed) if elapsed < MIN_REFETCH => {
-                if let Some(key) = self.inner.keys.read().await.keys.get(kid) {
-                    return Ok(Some(key.clone()));
+        };
+        for waited in [false, true] {
+            // A known key whose set is due for a refresh: someone else may be refreshing it; do not queue.
+            let single_flight = match (&stale, self.inner.fetching.try_lock()) {
+                (_, Ok(guard)) => guard,
+                (Some(key), Err(_)) => return Ok(Some(key.clone())),
+                (None, Err(_)) => self.inner.fetching.lock().await,
+            };
+            let (known, since_attempt, ever_fetched) = {
+                let cache = self.inner.keys.read().await;
+                (cache.keys.get(kid).cloned(), cache.attempted_at.map(|at| at.elapsed()), cache.fetched_at.is_some())
+            };
+            if let Some(elapsed) = since_attempt.filter(|elapsed| *elapsed < MIN_REFETCH) {
+                if known.is_some() || waited {
+                    return if known.is_some() || ever_fetched { Ok(known) } else { Err(AuthError::Unavailable) };
                 }
+                // A key published a moment ago (a rotation): wait out the interval, without holding the lock.
+                drop(single_flight);
                 tokio::time::sleep(MIN_REFETCH.saturating_sub(elapsed)).await;
+                continue;
             }
-            _ => {}
+            let fetched = self.fetch().await;
+            let mut cache = self.inner.keys.write().await;
+            cache.attempted_at = Some(Instant::now());
+            return match fetched {
+                Ok(keys) => {
+                    let found = keys.get(kid).cloned();
+                    cache.keys = keys;
+                    cache.fetched_at = cache.attempted_at;
+                    Ok(found)
+                }
+                Err(_) if known.is_some() => Ok(known),
+                Err(err) => Err(err),
+            };
         }
-        let keys = self.fetch().await?;
-        let found = keys.get(kid).cloned();
-        *self.inner.keys.write().await = KeyCache { keys, fetched_at: Some(Instant::now()) };
-        Ok(found)
+        Ok(None)
     }
 
     async fn fetch(&self) -> Result<HashMap<String, DecodingKey>, AuthError> {

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct IdentitySettings {
     /// Lifetime of an access token; a disabled account keeps working at most this long.
@@ -47,6 +47,15 @@ impl Default for IdentitySettings {
             bootstrap_admin_email: String::new(),
             bootstrap_admin_password: String::new(),
         }
+    }
+}
+
+impl std::fmt::Debug for IdentitySettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdentitySettings")
+            .field("access_token_ttl_secs", &self.access_token_ttl_secs)
+            .field("bootstrap_admin_email", &self.bootstrap_admin_email)
+            .finish_non_exhaustive()
     }
 }
 

@@ -18,7 +18,16 @@ pub enum PageError {
     Internal(String),
     /// Sign in first, then come back to this path.
     SignIn(String),
+    /// Identity no longer accepts the session's tokens: sign out and ask to sign in again.
+    SessionEnded,
+    /// A request the page cannot make sense of (a stale link, a hand-edited address).
+    BadRequest,
+    MethodNotAllowed,
 }
+
+/// Left in a response for the layout middleware: end the visitor's session.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionEnded;
 
 /// An error page to render, left in the response for the layout middleware.
 #[derive(Debug, Clone)]
@@ -51,7 +60,17 @@ impl PageError {
                 "Temporarily unavailable",
                 "Part of Agora is not answering right now. Please try again in a minute.",
             ),
-            PageError::Internal(_) | PageError::SignIn(_) => (
+            PageError::BadRequest => (
+                StatusCode::BAD_REQUEST,
+                "That did not make sense to us",
+                "The address or the filters of this page are not valid. Go back, or start again from the home page.",
+            ),
+            PageError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "Not like that",
+                "This page cannot be opened this way. Use the buttons and links on the site.",
+            ),
+            PageError::Internal(_) | PageError::SignIn(_) | PageError::SessionEnded => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Something went wrong",
                 "Sorry — something broke on our side. It has been logged; please try again.",
@@ -68,7 +87,8 @@ impl From<ClientError> for PageError {
                 tracing::warn!(%reason, "a service did not answer the storefront");
                 PageError::Unavailable
             }
-            ClientError::Problem(p) if p.status == 401 => PageError::SignIn(String::new()),
+            ClientError::Problem(p) if p.status == 401 => PageError::SessionEnded,
+            ClientError::Problem(p) if p.status == 400 || p.status == 422 => PageError::BadRequest,
             ClientError::Problem(p) if p.status == 403 => PageError::Forbidden,
             ClientError::Problem(p) if p.status == 404 => PageError::NotFound,
             ClientError::Problem(p) => PageError::Internal(format!("unexpected answer {}: {}", p.status, p.code)),
@@ -82,6 +102,11 @@ impl IntoResponse for PageError {
             PageError::SignIn(next) => {
                 let target = if next.is_empty() { "/sign-in".to_owned() } else { format!("/sign-in?next={next}") };
                 Redirect::to(&target).into_response()
+            }
+            PageError::SessionEnded => {
+                let mut response = Redirect::to("/sign-in").into_response();
+                response.extensions_mut().insert(SessionEnded);
+                response
             }
             other => {
                 if let PageError::Internal(reason) = &other {

@@ -32,8 +32,8 @@ pub struct Flash {
     pub message: String,
 }
 
-/// Who is signed in, as the pages need it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Who is signed in, as the pages need it. Its `Debug` leaves the tokens out.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedIn {
     pub user_id: uuid::Uuid,
     pub name: String,
@@ -44,17 +44,30 @@ pub struct SignedIn {
     pub expires_at: i64,
 }
 
+impl std::fmt::Debug for SignedIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedIn").field("user_id", &self.user_id).field("roles", &self.roles).finish_non_exhaustive()
+    }
+}
+
 impl SignedIn {
     pub fn has(&self, role: &str) -> bool {
         self.roles.iter().any(|r| r == role)
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Everything the cookie holds. Its `Debug` leaves the CSRF token out.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionData {
     pub csrf: String,
     pub user: Option<SignedIn>,
     pub flash: Option<Flash>,
+}
+
+impl std::fmt::Debug for SessionData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionData").field("user", &self.user).field("flash", &self.flash).finish_non_exhaustive()
+    }
 }
 
 impl SessionData {

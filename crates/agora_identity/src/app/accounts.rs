@@ -13,8 +13,8 @@ use crate::secrets;
 use crate::store::limits::Limit;
 use crate::store::{sellers, sessions, users};
 
-/// What a person gives to register.
-#[derive(Debug, Clone)]
+/// What a person gives to register. No `Debug`: it holds a password.
+#[derive(Clone)]
 pub struct Registration {
     pub email: String,
     pub password: String,
@@ -87,7 +87,7 @@ impl Identity {
             return Err(IdentityError::Internal("validated fields missing".into()));
         };
         let limit = Limit {
-            bucket: format!("register:address:{client}"),
+            bucket: format!("register:address:{}", super::network(client)),
             max: self.settings.registrations_per_address,
             window_secs: self.settings.registration_window_secs,
         };

@@ -10,8 +10,8 @@ use crate::domain::{DisplayName, Email, IdentityError, Password, RoleSet, User, 
 use crate::store::sessions;
 use crate::store::users::{self, UserFilter};
 
-/// An admin to create or promote.
-#[derive(Debug, Clone)]
+/// An admin to create or promote. No `Debug`: it holds a password.
+#[derive(Clone)]
 pub struct NewAdmin {
     pub email: String,
     pub password: String,
@@ -75,7 +75,8 @@ impl Identity {
         fields.finish()?;
         let Some(email) = email else { return Err(IdentityError::Internal("validated email missing".into())) };
         let mut tx = self.begin().await?;
-        if let Some((user, _)) = users::find_by_email(&mut tx, email.as_str()).await? {
+        if let Some((found, _)) = users::find_by_email(&mut tx, email.as_str()).await? {
+            let user = users::get_for_update(&mut tx, found.id).await?;
             let roles = user.roles.clone().with(Role::Admin);
             users::set_roles(&mut tx, user.id, &roles).await?;
             tx.commit().await?;
@@ -95,7 +96,9 @@ impl Identity {
         Ok((user, true))
     }
 
-    /// Creates the configured admin at first start, when no admin exists yet.
+    /// Creates the configured admin at first start, when no admin exists yet. It only ever creates: an
+    /// account someone registered with that email through the site is never promoted (its password is not the
+    /// configured one), not even when the registration races this.
     pub async fn bootstrap_admin(&self) -> Result<(), IdentityError> {
         let s = &self.settings;
         if s.bootstrap_admin_email.is_empty() {
@@ -105,22 +108,37 @@ impl Identity {
         if users::any_admin(&mut conn).await? {
             return Ok(());
         }
-        let existing = users::find_by_email(&mut conn, &s.bootstrap_admin_email.trim().to_lowercase()).await?;
         drop(conn);
-        if existing.is_some() {
-            // Someone registered this address while there was no admin; their password is not the configured one,
-            // so making them admin would hand the platform to whoever got there first.
-            tracing::error!(
-                "settings.identity.bootstrap_admin_email belongs to an account registered through the site; no admin \
-                 was created. Use `agora admin create` to choose an admin deliberately"
-            );
-            return Ok(());
-        }
-        let input = NewAdmin {
-            email: s.bootstrap_admin_email.clone(),
-            password: s.bootstrap_admin_password.clone(),
-            display_name: "Administrator".to_owned(),
+        let mut fields = Fields::default();
+        let email = fields.check("bootstrap_admin_email", Email::parse(&s.bootstrap_admin_email));
+        let local = email.as_ref().map(|e| e.local_part().to_owned()).unwrap_or_default();
+        let password = fields.check("bootstrap_admin_password", Password::parse(&s.bootstrap_admin_password, &local));
+        let name = fields.check("display_name", DisplayName::parse("Administrator"));
+        fields.finish()?;
+        let (Some(email), Some(password), Some(name)) = (email, password, name) else {
+            return Err(IdentityError::Internal("validated fields missing".into()));
         };
-        self.create_admin(input).await.map(|_| ())
+        match self.create_account(&email, &name, &password, RoleSet::buyer().with(Role::Admin)).await {
+            Ok(user) => {
+                tracing::info!(user.id = %user.id, "bootstrap admin created");
+                Ok(())
+            }
+            Err(IdentityError::EmailTaken) => {
+                tracing::error!(
+                    "settings.identity.bootstrap_admin_email belongs to an account registered through the site; no \
+                     admin was created. Use `agora admin create` to choose an admin deliberately"
+                );
+                Ok(())
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    /// Replaces the token-signing key (admins only, checked in the database).
+    pub async fn rotate_signing_key(&self, admin_id: Uuid) -> Result<String, IdentityError> {
+        let mut tx = self.begin().await?;
+        require_admin(&mut tx, admin_id).await?;
+        tx.commit().await?;
+        self.keys.rotate().await
     }
 }

@@ -85,7 +85,7 @@ impl Identity {
                 window_secs: s.sign_in_window_secs,
             },
             Limit {
-                bucket: format!("sign_in:address:{client}"),
+                bucket: format!("sign_in:address:{}", network(client)),
                 max: s.sign_in_failures_per_address,
                 window_secs: s.sign_in_window_secs,
             },
@@ -103,6 +103,18 @@ impl Identity {
             tracing::info!(tokens = forgotten, "forgot expired refresh tokens");
         }
         self.keys.rotate_if_older_than(self.settings.rotation()).await
+    }
+}
+
+/// The unit a client address is counted in: the address for IPv4, its /64 for IPv6 (one subscriber usually
+/// holds a whole /64, so counting single IPv6 addresses would count nothing).
+pub(crate) fn network(client: IpAddr) -> String {
+    match client {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
     }
 }
 

@@ -140,7 +140,7 @@ impl Identity {
                 active: true,
                 approved_at: Timestamp::now(),
             };
-            let user = users::get(&mut tx, user_id).await?;
+            let user = users::get_for_update(&mut tx, user_id).await?;
             if user.status == UserStatus::Disabled {
                 return Err(IdentityError::ApplicantDisabled);
             }
@@ -173,7 +173,7 @@ impl Identity {
         }
         let mut tx = self.begin().await?;
         require_admin(&mut tx, admin_id).await?;
-        let user = users::get(&mut tx, user_id).await?;
+        let user = users::get_for_update(&mut tx, user_id).await?;
         if !user.roles.contains(Role::Seller) {
             return Err(IdentityError::NotASeller);
         }

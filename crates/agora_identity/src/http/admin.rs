@@ -160,6 +160,6 @@ pub async fn rotate_key(
     caller: Caller,
 ) -> Result<Json<serde_json::Value>, IdentityError> {
     admin(&caller)?;
-    let kid = identity.keys.rotate().await?;
+    let kid = identity.rotate_signing_key(caller.user_id).await?;
     Ok(Json(serde_json::json!({ "kid": kid })))
 }

@@ -18,6 +18,7 @@ pub async fn create(conn: &mut AnyConnection, session_id: Uuid, user_id: Uuid) -
     Ok(())
 }
 
+/// Adds the next refresh token of a session that is still live; [`IdentityError::SessionEnded`] otherwise.
 pub async fn add_token(
     conn: &mut AnyConnection,
     session_id: Uuid,
@@ -32,11 +33,16 @@ pub async fn add_token(
         .bind(expires_at.as_micros())
         .execute(&mut *conn)
         .await?;
-    sqlx::query("UPDATE sessions SET last_used_at = $1 WHERE id = $2")
+    // Conditional, so a sign-out or a disable that committed first wins (PostgreSQL re-checks the condition
+    // after waiting for their row lock).
+    let live = sqlx::query("UPDATE sessions SET last_used_at = $1 WHERE id = $2 AND revoked_at IS NULL")
         .bind(now)
         .bind(session_id.to_string())
         .execute(conn)
         .await?;
+    if live.rows_affected() == 0 {
+        return Err(IdentityError::SessionEnded);
+    }
     Ok(())
 }
 

@@ -84,6 +84,16 @@ pub async fn set_password_hash(conn: &mut AnyConnection, id: Uuid, hash: &str) -
     Ok(())
 }
 
+/// The account, with its row locked until the transaction ends (a no-op write locks portably), so a
+/// read-modify-write of its roles cannot lose a concurrent change.
+pub async fn get_for_update(conn: &mut AnyConnection, id: Uuid) -> Result<User, IdentityError> {
+    sqlx::query("UPDATE users SET updated_at = updated_at WHERE id = $1")
+        .bind(id.to_string())
+        .execute(&mut *conn)
+        .await?;
+    get(conn, id).await
+}
+
 pub async fn set_roles(conn: &mut AnyConnection, id: Uuid, roles: &RoleSet) -> Result<(), IdentityError> {
     sqlx::query("UPDATE users SET roles = $1, updated_at = $2 WHERE id = $3")
         .bind(roles.stored())

@@ -87,10 +87,11 @@ pub async fn user_action(
     State(app): State<Storefront>,
     Extension(session): Extension<Session>,
     uri: Uri,
-    Path((id, action)): Path<(Uuid, String)>,
+    Path((id, action)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Result<Response, PageError> {
     let user = admin(&session, &uri)?;
+    let id: Uuid = id.parse().map_err(|_| PageError::NotFound)?;
     let (path, reason, done) = match action.as_str() {
         "disable" => (
             format!("/admin/users/{id}/disable"),
@@ -152,10 +153,11 @@ pub async fn application_action(
     State(app): State<Storefront>,
     Extension(session): Extension<Session>,
     uri: Uri,
-    Path((id, action)): Path<(Uuid, String)>,
+    Path((id, action)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Result<Response, PageError> {
     let user = admin(&session, &uri)?;
+    let id: Uuid = id.parse().map_err(|_| PageError::NotFound)?;
     let (reason, done) = match action.as_str() {
         "approve" => (None, "Approved: the applicant is now a seller."),
         "reject" => (Some(form.reason.as_str()), "Rejected: the applicant has been told why."),

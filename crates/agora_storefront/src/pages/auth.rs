@@ -55,7 +55,15 @@ pub async fn register(
 ) -> Result<Response, PageError> {
     let result = app.identity.register(&form.email, &form.password, &form.display_name, client).await;
     let signed_in = match result {
-        Ok(_) => app.identity.sign_in(&form.email, &form.password, client).await,
+        Ok(_) => match app.identity.sign_in(&form.email, &form.password, client).await {
+            Ok(tokens) => Ok(tokens),
+            // The account exists; only the automatic sign-in failed. Never show the form again as if it had not.
+            Err(err) => {
+                tracing::warn!(error = %err, "signing in a new account failed");
+                session.flash("success", "Your account is ready. Please sign in.");
+                return Ok(Redirect::to("/sign-in").into_response());
+            }
+        },
         Err(err) => Err(err),
     };
     match signed_in {

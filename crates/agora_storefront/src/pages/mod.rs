@@ -20,7 +20,7 @@ use axum::{Extension, Router};
 
 use crate::Storefront;
 use crate::chrome::Chrome;
-use crate::error::{ErrorPage, PageError};
+use crate::error::{ErrorPage, PageError, SessionEnded};
 use crate::identity::{ClientError, Problem as ServiceProblem};
 use crate::session::{self, Session, SignedIn};
 
@@ -37,12 +37,14 @@ pub fn router(app: Storefront) -> Router {
         .route("/admin/users/{id}/{action}", post(admin::user_action))
         .route("/admin/applications", get(admin::applications))
         .route("/admin/applications/{id}/{action}", post(admin::application_action))
-        .route("/static/agora.css", get(crate::assets::stylesheet))
         .fallback(not_found)
+        .method_not_allowed_fallback(|| async { PageError::MethodNotAllowed })
         .layer(middleware::from_fn(error_pages))
         .layer(middleware::from_fn_with_state(app.clone(), session::middleware))
-        .layer(middleware::from_fn(security_headers))
         .with_state(app)
+        // Static files stay outside the session: publicly cacheable answers must never carry a cookie.
+        .route("/static/agora.css", get(crate::assets::stylesheet))
+        .layer(middleware::from_fn(security_headers))
 }
 
 /// Unknown API paths get problem+json; anything else a page.
@@ -78,6 +80,10 @@ struct ErrorTemplate {
 async fn error_pages(Extension(session): Extension<Session>, request: Request, next: Next) -> Response {
     let path = request.uri().path().to_owned();
     let response = next.run(request).await;
+    if response.extensions().get::<SessionEnded>().is_some() {
+        session.sign_out();
+        session.flash("info", "Your session has ended. Please sign in again.");
+    }
     let Some(page) = response.extensions().get::<ErrorPage>().cloned() else { return response };
     let template = ErrorTemplate {
         chrome: Chrome::new(&session, page.title, &path),

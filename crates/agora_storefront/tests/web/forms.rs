@@ -214,3 +214,29 @@ async fn with_identity_down_pages_still_render_and_sign_in_says_it_is_unavailabl
     let html = response.text().await.unwrap();
     assert!(html.contains("Temporarily unavailable") && html.contains("Sign in"), "a friendly page: {html}");
 }
+
+#[tokio::test]
+async fn the_stylesheet_is_cacheable_and_never_carries_a_session() {
+    let app = start().await;
+    let css = app.client.get(app.url("/static/agora.css")).send().await.unwrap();
+    assert_eq!(css.status(), 200);
+    assert!(css.headers().get("set-cookie").is_none(), "a public answer must not set the session cookie");
+    assert!(css.headers()["cache-control"].to_str().unwrap().contains("public"));
+}
+
+#[tokio::test]
+async fn odd_requests_get_pages_not_json() {
+    let app = start().await;
+    let admin = Visitor::new(&app);
+    admin.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let wrong_method = admin.get("/sign-out").await;
+    assert_eq!(wrong_method.status(), 405);
+    assert!(wrong_method.text().await.unwrap().contains("Not like that"));
+    let bad_filter = admin.get("/admin/users?role=emperor").await;
+    assert_eq!(bad_filter.status(), 400);
+    assert!(bad_filter.text().await.unwrap().contains("That did not make sense to us"));
+    let csrf = csrf_of(&admin.page("/admin/users").await);
+    let bad_id = admin.post("/admin/users/not-a-uuid/disable", &[("reason", "x"), ("_csrf", &csrf)]).await;
+    assert_eq!(bad_id.status(), 404);
+    assert!(bad_id.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+}
