@@ -4,22 +4,14 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use agora_testkit::TestApp;
 use serde_json::{Value, json};
 
 const PASSWORD: &str = "keeper of the keys 1";
 
-fn agora() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_agora"));
-    for (key, _) in std::env::vars() {
-        if key.starts_with("AGORA_") || key == "DATABASE_URL" || key == "KAFKA_BROKERS" {
-            command.env_remove(key);
-        }
-    }
-    command
-}
+use crate::binary::agora;
 
 /// `agora admin create --email <email> --data-dir <dir>` with the password in AGORA_ADMIN_PASSWORD.
 fn admin_create(data_dir: &Path, email: &str, password: &str) -> Output {

@@ -5,7 +5,8 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn agora() -> Command {
+/// The built binary, without any of this environment's Agora settings.
+pub fn agora() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_agora"));
     for (key, _) in std::env::vars() {
         if key.starts_with("AGORA_") || key == "DATABASE_URL" || key == "KAFKA_BROKERS" {
