@@ -23,6 +23,15 @@ fn admin(session: &Session, uri: &Uri) -> Result<SignedIn, PageError> {
     if user.has("admin") { Ok(user) } else { Err(PageError::Forbidden) }
 }
 
+/// The query of an admin API call: the page's filters that are set, and the cursor if any.
+fn api_query<'a>(params: &[(&'a str, &'a str)], cursor: &'a str) -> Vec<(&'a str, &'a str)> {
+    let mut query: Vec<(&str, &str)> = params.iter().copied().filter(|(_, v)| !v.is_empty()).collect();
+    if !cursor.is_empty() {
+        query.push(("cursor", cursor));
+    }
+    query
+}
+
 fn next_link(base: &str, params: &[(&str, &str)], cursor: Option<String>) -> Option<String> {
     let cursor = cursor?;
     let mut pairs: Vec<(&str, &str)> = params.iter().copied().filter(|(_, v)| !v.is_empty()).collect();
@@ -59,10 +68,7 @@ pub async fn users(
 ) -> Result<Response, PageError> {
     let user = admin(&session, &uri)?;
     let params = [("q", query.q.as_str()), ("role", query.role.as_str()), ("status", query.status.as_str())];
-    let mut call: Vec<(&str, &str)> = params.iter().copied().filter(|(_, v)| !v.is_empty()).collect();
-    if !query.cursor.is_empty() {
-        call.push(("cursor", &query.cursor));
-    }
+    let mut call = api_query(&params, &query.cursor);
     call.push(("limit", "25"));
     let page = app.identity.users(&user.access_token, &call).await?;
     let next_page = next_link("/admin/users", &params, page.next_cursor);
@@ -135,10 +141,7 @@ pub async fn applications(
 ) -> Result<Response, PageError> {
     let user = admin(&session, &uri)?;
     let status = if query.status.is_empty() { "pending".to_owned() } else { query.status };
-    let mut call = vec![("status", status.as_str())];
-    if !query.cursor.is_empty() {
-        call.push(("cursor", &query.cursor));
-    }
+    let call = api_query(&[("status", status.as_str())], &query.cursor);
     let page = app.identity.applications(&user.access_token, &call).await?;
     let next_page = next_link("/admin/applications", &[("status", status.as_str())], page.next_cursor);
     Ok(render(&ApplicationsPage {
