@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # Installs (if missing), starts and stops the real services the test suite and benchmarks need:
 # PostgreSQL, Redis and the Kafka-protocol broker tansu. Sourced by scripts/test and scripts/bench.
+# Also installs headless Chromium and chromedriver for the browser tests, which start their own.
 #
 # Everything runs as throw-away processes under one temporary directory, on free local ports, so several
 # runs can share a machine. `backends_start` exports the AGORA_TEST_* variables the test kit reads.

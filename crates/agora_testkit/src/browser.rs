@@ -3,7 +3,7 @@
 //! [`Browser::launch`] starts a private chromedriver on a free port with a fresh profile, so tests can run in
 //! parallel. Every helper waits (up to [`Browser::set_wait_timeout`], 10 s by default) instead of sleeping,
 //! and a failure is a panic that says what was awaited, on which URL, and what the page showed. Dropping the
-//! `Browser` kills chromedriver and the Chromium it started, even when the test panicked.
+//! `Browser` ends the session and kills chromedriver, so no Chromium outlives its test, even a panicked one.
 //!
 //! The binaries come from Debian's `chromium` and `chromium-driver` packages (`./scripts/test` installs them);
 //! `AGORA_TEST_CHROMIUM` and `AGORA_TEST_CHROMEDRIVER` point elsewhere. When they are missing a test is
@@ -46,6 +46,9 @@ return [...document.querySelectorAll('button, input[type=submit], input[type=but
 pub struct Browser {
     client: Client,
     driver: Child,
+    webdriver: String,
+    /// The WebDriver session id until `close` ends it.
+    open_session: Option<String>,
     artifacts: PathBuf,
     screenshots: AtomicU32,
     wait: Duration,
@@ -102,9 +105,12 @@ impl Browser {
             .await
             .unwrap_or_else(|e| panic!("cannot open a Chromium session ({}): {e}", log.display()));
 
+        let open_session = client.session_creation_response().map(|r| r.session_id().to_owned());
         Some(Browser {
             client,
             driver,
+            webdriver,
+            open_session,
             artifacts,
             screenshots: AtomicU32::new(0),
             wait: DEFAULT_WAIT,
@@ -147,7 +153,7 @@ impl Browser {
 
     /// Clears the form control whose `<label>` reads `label` and types `value` into it.
     pub async fn fill_labelled(&self, label: &str, value: &str) {
-        let what = format!("the field labelled {label:?}");
+        let what = format!("field labelled {label:?}");
         let field = self.find_by_script(LABELLED_CONTROLS, label, &what).await;
         self.type_into(&field, value, &what).await;
     }
@@ -161,8 +167,10 @@ impl Browser {
     }
 
     /// Clicks the button (`<button>` or a submit input) whose visible text is `text`.
+    ///
+    /// When the click loads a new page, check it with [`Browser::wait_for_text`], which waits for it.
     pub async fn click_button(&self, text: &str) {
-        let what = format!("the button {text:?}");
+        let what = format!("button {text:?}");
         let button = self.find_by_script(BUTTONS, text, &what).await;
         if let Err(e) = button.click().await {
             self.fail(&format!("cannot click {what}: {e}")).await;
@@ -181,10 +189,9 @@ impl Browser {
     /// Waits until an element matching `css` shows text containing `needle`, and returns that text.
     pub async fn wait_for_text(&self, css: &str, needle: &str) -> String {
         let deadline = Instant::now() + self.wait;
-        let mut seen = Vec::new();
         loop {
             // Elements may go stale while the page navigates; that is just "not yet".
-            seen.clear();
+            let mut seen = Vec::new();
             for element in self.client.find_all(Locator::Css(css)).await.unwrap_or_default() {
                 if let Ok(text) = element.text().await {
                     if text.contains(needle) {
@@ -203,7 +210,7 @@ impl Browser {
 
     /// Makes the page's layout viewport `width` × `height` CSS pixels, e.g. 375 × 800 for a phone.
     pub async fn set_viewport(&self, width: u32, height: u32) {
-        // The window includes browser chrome (none in headless mode today); size it, measure, correct once.
+        // The window size includes browser chrome; size it, measure the viewport, and correct once.
         let (mut outer_w, mut outer_h) = (width, height);
         for _ in 0..2 {
             if let Err(e) = self.client.set_window_size(outer_w, outer_h).await {
@@ -222,21 +229,17 @@ impl Browser {
 
     /// Saves a PNG of the viewport as `<NN>-<step>.png` in this test's artifacts dir and returns its path.
     pub async fn screenshot(&self, step: &str) -> PathBuf {
-        let png = match self.client.screenshot().await {
-            Ok(png) => png,
+        match self.save_screenshot(step).await {
+            Ok(path) => path,
             Err(e) => self.fail(&format!("cannot take screenshot {step:?}: {e}")).await,
-        };
-        let n = self.screenshots.fetch_add(1, Ordering::Relaxed) + 1;
-        let step: String = step.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' }).collect();
-        let path = self.artifacts.join(format!("{n:02}-{step}.png"));
-        std::fs::write(&path, png).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
-        path
+        }
     }
 
     /// Ends the session and stops chromedriver. Dropping the browser does the same, less politely.
     pub async fn close(mut self) {
-        if let Err(e) = self.client.clone().close().await {
-            eprintln!("closing the browser session failed: {e}");
+        match self.client.clone().close().await {
+            Ok(()) => self.open_session = None,
+            Err(e) => eprintln!("closing the browser session failed, dropping it instead: {e}"),
         }
         let _ = self.driver.kill().await;
     }
@@ -262,7 +265,7 @@ impl Browser {
                 [one] => return self.element(one),
                 [] if Instant::now() < deadline => tokio::time::sleep(POLL).await,
                 [] => self.fail(&format!("found no {what} within {:?}", self.wait)).await,
-                many => self.fail(&format!("{} elements match {what}", many.len())).await,
+                many => self.fail(&format!("found {} of {what}, expected one", many.len())).await,
             }
         }
     }
@@ -283,6 +286,15 @@ impl Browser {
         }
     }
 
+    async fn save_screenshot(&self, step: &str) -> Result<PathBuf, String> {
+        let png = self.client.screenshot().await.map_err(|e| e.to_string())?;
+        let n = self.screenshots.fetch_add(1, Ordering::Relaxed) + 1;
+        let step: String = step.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' }).collect();
+        let path = self.artifacts.join(format!("{n:02}-{step}.png"));
+        std::fs::write(&path, png).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        Ok(path)
+    }
+
     async fn viewport(&self) -> (u32, u32) {
         let size = self.client.execute("return [window.innerWidth, window.innerHeight];", vec![]).await;
         let size = size.unwrap_or_else(|e| panic!("cannot measure the viewport: {e}"));
@@ -290,8 +302,10 @@ impl Browser {
         (dim(0), dim(1))
     }
 
-    /// Fails the test, saying where the browser was and what the page showed.
+    /// Fails the test, saying where the browser was and what the page showed, with a screenshot.
     async fn fail(&self, what: &str) -> ! {
+        let shot =
+            self.save_screenshot("failure").await.map_or_else(|e| format!("<none: {e}>"), |p| p.display().to_string());
         let url = self.client.current_url().await.map_or_else(|e| format!("<unknown: {e}>"), |u| u.to_string());
         let body = self.client.execute("return document.body ? document.body.innerText : '';", vec![]).await;
         let body = body.ok().and_then(|b| b.as_str().map(str::to_owned)).unwrap_or_default();
@@ -299,13 +313,23 @@ impl Browser {
         if snippet.len() < body.len() {
             snippet.push('…');
         }
-        panic!("{what}\n  page: {url}\n  text: {snippet}");
+        panic!("{what}\n  page: {url}\n  text: {snippet}\n  screenshot: {shot}");
     }
 }
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // chromedriver was started with kill_on_drop; killing it here too makes the order explicit.
+        // Killing chromedriver would orphan Chromium, so first ask chromedriver to end the session (which
+        // stops Chromium), unless `close` already did. Drop may run inside the test's runtime, even while
+        // a panic unwinds, so the request goes from a thread of its own.
+        if let Some(session) = self.open_session.take() {
+            let url = format!("{}/session/{session}", self.webdriver);
+            let quit = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                runtime.block_on(async { reqwest::Client::new().delete(url).timeout(DRIVER_START).send().await }).ok()
+            });
+            let _ = quit.join();
+        }
         let _ = self.driver.start_kill();
     }
 }

@@ -1,42 +1,12 @@
 //! Filling and submitting a labelled form, screenshots, and a phone-width viewport.
 
-use std::collections::HashMap;
+use std::path::Path;
 
 use agora_testkit::Browser;
-use axum::routing::get;
-use axum::{Form, Router, response::Html};
 
-const FORM: &str = r#"<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Echo</title></head>
-<body>
-  <h1>Echo</h1>
-  <form method="post" action="/echo">
-    <label for="shop-name">Shop name</label>
-    <input id="shop-name" name="shop_name" value="placeholder">
-    <label>Motto <input name="motto"></label>
-    <button type="submit">Save shop</button>
-  </form>
-</body>
-</html>"#;
+use crate::page::serve;
 
-async fn echo(Form(fields): Form<HashMap<String, String>>) -> Html<String> {
-    let name = fields.get("shop_name").map(String::as_str).unwrap_or_default();
-    let motto = fields.get("motto").map(String::as_str).unwrap_or_default();
-    // The test only sends plain words; a real page would escape them.
-    Html(format!(r#"<!doctype html><p id="saved">Saved {name}: {motto}</p>"#))
-}
-
-/// Serves the form on a free port and returns its base URL.
-async fn serve() -> String {
-    let app = Router::new().route("/", get(|| async { Html(FORM) })).route("/echo", get(|| async { "" }).post(echo));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    format!("http://{addr}")
-}
-
-fn assert_png(path: &std::path::Path) {
+fn assert_png(path: &Path) {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{} is not a PNG", path.display());
 }
@@ -51,16 +21,37 @@ async fn a_labelled_form_is_filled_submitted_and_its_answer_shown() {
     browser.goto(&base).await;
     browser.fill_labelled("Shop name", "Tidy Teapots").await;
     browser.fill_labelled("Motto", "steeped").await;
-    let before = browser.screenshot("filled").await;
+    let filled = browser.screenshot("filled").await;
     browser.click_button("Save shop").await;
     let saved = browser.wait_for_text("#saved", "Tidy Teapots").await;
-    let after = browser.screenshot("saved").await;
+    let shown = browser.screenshot("saved").await;
 
     assert_eq!(saved, "Saved Tidy Teapots: steeped");
     assert_eq!(browser.current_path().await, "/echo");
-    assert!(before.ends_with("01-filled.png") && after.ends_with("02-saved.png"), "{before:?} {after:?}");
-    assert_png(&before);
-    assert_png(&after);
+    assert!(filled.ends_with("01-filled.png") && shown.ends_with("02-saved.png"), "{filled:?} {shown:?}");
+    assert!(
+        filled
+            .parent()
+            .unwrap()
+            .ends_with("browser-artifacts/a_labelled_form_is_filled_submitted_and_its_answer_shown")
+    );
+    assert_png(&filled);
+    assert_png(&shown);
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn fill_by_selector_replaces_what_the_field_held() {
+    let Some(browser) = Browser::launch("fill_by_selector_replaces_what_the_field_held").await else {
+        return;
+    };
+    browser.goto(&serve().await).await;
+
+    browser.fill("#shop-name", "Quiet Quills").await;
+    browser.click("button[type=submit]").await;
+
+    assert_eq!(browser.wait_for_text("#saved", "Saved").await, "Saved Quiet Quills:");
+    assert!(browser.page_source().await.contains("Quiet Quills"));
     browser.close().await;
 }
 
@@ -69,8 +60,7 @@ async fn the_viewport_can_be_narrowed_to_a_phone() {
     let Some(browser) = Browser::launch("the_viewport_can_be_narrowed_to_a_phone").await else {
         return;
     };
-    let base = serve().await;
-    browser.goto(&base).await;
+    browser.goto(&serve().await).await;
 
     browser.set_viewport(375, 800).await;
 
