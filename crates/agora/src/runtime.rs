@@ -15,7 +15,7 @@ use agora_http::middleware::{self, HttpLimits};
 use agora_http::{Problem, Service, ServiceContext, TokenVerifier, TrustedProxies};
 use axum::response::IntoResponse;
 use axum::routing::get;
-use axum::{Extension, Json, Router};
+use axum::{Extension, Router};
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -90,8 +90,10 @@ pub async fn start(
         };
         let mut parts = service.start(ctx).await?;
         if let Some(doc) = service.openapi() {
-            let doc = Arc::new(doc);
-            parts.router = parts.router.route("/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }));
+            // Serialized once here, not on every request.
+            let json = serde_json::to_string(&doc)?;
+            let answer = ([(axum::http::header::CONTENT_TYPE, "application/json")], json);
+            parts.router = parts.router.route("/openapi.json", get(move || std::future::ready(answer.clone())));
         }
         let mount = service.mount();
         router = if mount == "/" { router.merge(parts.router) } else { router.nest(&mount, parts.router) };

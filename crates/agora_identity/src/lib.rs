@@ -41,15 +41,6 @@ pub struct IdentityService;
 /// How often expired tokens are forgotten and the key's age is checked.
 const SWEEP_EVERY: Duration = Duration::from_secs(3600);
 
-impl IdentityService {
-    /// The use cases over an opened database, for the command line (`agora admin create`).
-    pub async fn open(ctx: &ServiceContext) -> Result<Identity, ServiceError> {
-        let settings: IdentitySettings = ctx.settings()?;
-        let start = |e: domain::IdentityError| ServiceError::Start { service: "identity", message: e.to_string() };
-        Identity::new(ctx.db()?, ctx.outbox.clone(), settings).await.map_err(start)
-    }
-}
-
 #[async_trait]
 impl Service for IdentityService {
     fn name(&self) -> &'static str {
@@ -69,7 +60,9 @@ impl Service for IdentityService {
     }
 
     async fn start(&self, ctx: ServiceContext) -> Result<ServiceParts, ServiceError> {
-        let identity = IdentityService::open(&ctx).await?;
+        let settings: IdentitySettings = ctx.settings()?;
+        let start = |e: domain::IdentityError| ServiceError::Start { service: "identity", message: e.to_string() };
+        let identity = Identity::new(ctx.db()?, ctx.outbox.clone(), settings).await.map_err(start)?;
         identity.bootstrap_admin().await.map_err(|e| ServiceError::Start {
             service: "identity",
             message: format!("bootstrap admin: {}", e.explain()),

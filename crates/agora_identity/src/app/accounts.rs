@@ -221,14 +221,7 @@ impl Identity {
     /// Ends one session of the caller (sign-out with only an access token).
     pub async fn end_session(&self, user_id: Uuid, session_id: Uuid) -> Result<(), IdentityError> {
         let mut tx = self.begin().await?;
-        sqlx::query(
-            "UPDATE sessions SET revoked_at = $1, revoked_reason = 'signed out' WHERE id = $2 AND user_id = $3",
-        )
-        .bind(Timestamp::now().as_micros())
-        .bind(session_id.to_string())
-        .bind(user_id.to_string())
-        .execute(&mut *tx)
-        .await?;
+        sessions::revoke_of_user(&mut tx, user_id, session_id, "signed out").await?;
         tx.commit().await?;
         Ok(())
     }

@@ -98,6 +98,26 @@ pub async fn revoke(conn: &mut AnyConnection, session_id: Uuid, reason: &str) ->
     Ok(())
 }
 
+/// Revokes one session, only if it belongs to `user_id`.
+pub async fn revoke_of_user(
+    conn: &mut AnyConnection,
+    user_id: Uuid,
+    session_id: Uuid,
+    reason: &str,
+) -> Result<(), IdentityError> {
+    sqlx::query(
+        "UPDATE sessions SET revoked_at = $1, revoked_reason = $2 \
+         WHERE id = $3 AND user_id = $4 AND revoked_at IS NULL",
+    )
+    .bind(Timestamp::now().as_micros())
+    .bind(reason)
+    .bind(session_id.to_string())
+    .bind(user_id.to_string())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// Revokes every session of a user but `keep`.
 pub async fn revoke_all(
     conn: &mut AnyConnection,
