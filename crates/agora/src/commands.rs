@@ -117,7 +117,7 @@ async fn replay(config: &Config, topic: &str, idle: Duration) -> anyhow::Result<
 
 /// The schema files for the current event catalogue.
 pub fn schema_files() -> BTreeMap<String, String> {
-    let mut files = agora_events::export::files(&agora_events::catalog::topics());
+    let mut files = agora_events::export::files(&agora_events::registry::topics());
     for service in registry::all() {
         if let Some(doc) = service.openapi() {
             let json = serde_json::to_string_pretty(&doc).unwrap_or_default();

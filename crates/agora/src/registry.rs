@@ -6,7 +6,11 @@ use agora_http::Service;
 
 /// Every service compiled into the binary, in start order. Each service issue adds its crate here.
 pub fn all() -> Vec<Arc<dyn Service>> {
-    vec![Arc::new(agora_identity::IdentityService), Arc::new(agora_storefront::StorefrontService)]
+    vec![
+        Arc::new(agora_identity::IdentityService),
+        Arc::new(agora_catalog::CatalogService),
+        Arc::new(agora_storefront::StorefrontService),
+    ]
 }
 
 /// The selection named a service the binary does not have.

@@ -86,6 +86,7 @@ pub async fn start(
             settings: config.settings.get(name).cloned().unwrap_or(serde_json::Value::Object(Default::default())),
             base_urls: base_urls.clone(),
             tokens: tokens.clone(),
+            data_dir: config.data_dir.clone(),
             shutdown: shutdown.clone(),
         };
         let mut parts = service.start(ctx).await?;

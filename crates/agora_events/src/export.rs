@@ -29,10 +29,13 @@ fn asyncapi(topics: &[TopicDoc]) -> Value {
     for topic in topics {
         let mut channel_messages = serde_json::Map::new();
         for event in &topic.events {
-            channel_messages
-                .insert(event.name.to_owned(), json!({ "$ref": format!("#/components/messages/{}", event.name) }));
+            // Keyed by event type: one payload type may serve several events (created and updated).
+            channel_messages.insert(
+                event.event_type.to_owned(),
+                json!({ "$ref": format!("#/components/messages/{}", event.event_type) }),
+            );
             messages.insert(
-                event.name.to_owned(),
+                event.event_type.to_owned(),
                 json!({
                     "name": event.event_type,
                     "title": event.name,

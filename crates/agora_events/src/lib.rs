@@ -2,13 +2,14 @@
 //! and the JSON Schemas and AsyncAPI document generated from those types.
 //!
 //! A topic is a Rust enum declared with [`topic!`]; each variant wraps one event's data type and names its
-//! CloudEvents `type`. Adding a topic to [`catalog::topics`] is all it takes for its schemas and its
+//! CloudEvents `type`. Adding a topic to [`registry::topics`] is all it takes for its schemas and its
 //! AsyncAPI channel to be generated into `schemas/` (and for the staleness test to watch them).
 
 pub mod catalog;
 mod envelope;
 pub mod export;
 pub mod identity;
+pub mod registry;
 mod topic;
 
 pub use envelope::{DecodeError, Envelope, SPEC_VERSION};

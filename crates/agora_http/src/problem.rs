@@ -19,6 +19,10 @@ pub trait ApiError: std::error::Error {
     fn field_errors(&self) -> Vec<FieldError> {
         Vec::new()
     }
+    /// Extension members of the problem (RFC 9457 §3.2), such as the short lines of a stock hold.
+    fn extensions(&self) -> serde_json::Map<String, serde_json::Value> {
+        serde_json::Map::new()
+    }
     /// Seconds after which a rate-limited request may be retried.
     fn retry_after(&self) -> Option<u64> {
         None
@@ -50,6 +54,10 @@ pub struct Problem {
     pub detail: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Extension members, specific to the problem's `code`.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub extensions: serde_json::Map<String, serde_json::Value>,
     #[serde(skip)]
     pub retry_after: Option<u64>,
 }
@@ -63,6 +71,7 @@ impl Problem {
             code: code.to_owned(),
             detail,
             errors: Vec::new(),
+            extensions: serde_json::Map::new(),
             retry_after: None,
         }
     }
@@ -76,7 +85,12 @@ impl Problem {
         } else {
             Some(err.to_string())
         };
-        Problem { errors: err.field_errors(), retry_after: err.retry_after(), ..Problem::new(kind, err.code(), detail) }
+        Problem {
+            errors: err.field_errors(),
+            extensions: err.extensions(),
+            retry_after: err.retry_after(),
+            ..Problem::new(kind, err.code(), detail)
+        }
     }
 
     pub fn not_found() -> Problem {

@@ -26,6 +26,8 @@ pub struct ServiceContext {
     pub base_urls: std::collections::BTreeMap<String, String>,
     /// Verifies access tokens against identity's keys (the same verifier the [`crate::Caller`] extractor uses).
     pub tokens: crate::TokenVerifier,
+    /// The process's data directory (`data_dir`), for services that keep files on local disk by default.
+    pub data_dir: std::path::PathBuf,
     pub shutdown: CancellationToken,
 }
 

@@ -1,0 +1,228 @@
+//! Stock holds for checkouts. Placing takes every line or none: the hold row is written first (its id is
+//! the idempotency key, so a repeated or concurrent request finds it), then each line is one conditional
+//! update in product-id order; if any line is short the whole transaction rolls back and the rejection is
+//! recorded instead. Confirm, release and expire end a placed hold exactly once.
+
+use agora_core::Timestamp;
+use agora_events::catalog::{HoldEnded, HoldEvent, HoldLine, HoldPlaced, HoldRejected, ShortLine, StockReason};
+use agora_http::{Caller, Role};
+use serde::Serialize;
+use uuid::Uuid;
+
+use super::{Catalog, owns_or_admin};
+use crate::domain::hold::{HoldInput, Transition};
+use crate::domain::{CatalogError, Hold, HoldRequest, HoldStatus};
+use crate::store::stock::{self, Levels};
+use crate::store::{holds, products};
+
+/// A hold as the API shows it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HoldView {
+    pub id: Uuid,
+    /// `placed`, `confirmed`, `released` or `expired` (a rejected hold is answered with `409
+    /// insufficient_stock`).
+    pub status: &'static str,
+    #[schema(value_type = Vec<Object>)]
+    pub lines: Vec<HoldLine>,
+    pub expires_at: String,
+}
+
+impl From<&Hold> for HoldView {
+    fn from(h: &Hold) -> HoldView {
+        HoldView { id: h.id, status: h.status.as_str(), lines: h.lines.clone(), expires_at: h.expires_at.to_rfc3339() }
+    }
+}
+
+/// The outcome a stored hold stands for: a rejected hold answers as the short lines, every time.
+fn outcome(hold: Hold) -> Result<Hold, CatalogError> {
+    match hold.status {
+        HoldStatus::Rejected => Err(CatalogError::InsufficientStock(hold.short, hold.id)),
+        _ => Ok(hold),
+    }
+}
+
+impl Catalog {
+    /// Holds every line for the caller, or none. The same id always has the same outcome.
+    pub async fn place_hold(&self, caller: &Caller, input: &HoldInput) -> Result<Hold, CatalogError> {
+        let request = HoldRequest::parse(input)?;
+        self.place(caller.user_id, &request).await
+    }
+
+    pub async fn place(&self, owner_id: Uuid, request: &HoldRequest) -> Result<Hold, CatalogError> {
+        let now = Timestamp::now();
+        let mut hold = Hold {
+            id: request.id,
+            owner_id,
+            status: HoldStatus::Placed,
+            lines: request.lines.clone(),
+            short: Vec::new(),
+            expires_at: now.plus(self.settings.hold_ttl()),
+            created_at: now,
+        };
+        let mut tx = self.begin().await?;
+        if !holds::insert(&mut tx, &hold).await? {
+            tx.rollback().await?;
+            return self.existing(owner_id, request).await;
+        }
+        let mut short = Vec::new();
+        let mut moved = Vec::new();
+        for line in &request.lines {
+            if stock::hold(&mut tx, line.product_id, line.quantity).await? {
+                moved.push(line);
+            } else {
+                short.push(self.short_line(&mut tx, line).await?);
+            }
+        }
+        if !short.is_empty() {
+            tx.rollback().await?;
+            hold.status = HoldStatus::Rejected;
+            hold.short = short;
+            return self.reject(hold, request).await;
+        }
+        for line in moved {
+            let product = products::find(&mut tx, line.product_id).await?.ok_or(CatalogError::ProductNotFound)?;
+            let after = Levels { available: product.available, held: product.held, sold: product.sold };
+            let before =
+                Levels { available: after.available + line.quantity, held: after.held - line.quantity, ..after };
+            self.emit_stock(&mut tx, &product, before, after, StockReason::HoldPlaced).await?;
+        }
+        let placed = HoldPlaced { hold_id: hold.id, owner_id, lines: hold.lines.clone(), expires_at: hold.expires_at };
+        self.outbox.emit(&mut tx, &HoldEvent::Placed(placed)).await?;
+        tx.commit().await?;
+        metrics::counter!("agora_catalog_holds_total", "outcome" => "placed").increment(1);
+        tracing::info!(hold.id = %hold.id, lines = hold.lines.len(), "stock held");
+        Ok(hold)
+    }
+
+    /// Records a rejection (unless the same id was recorded meanwhile, whose outcome then stands).
+    async fn reject(&self, hold: Hold, request: &HoldRequest) -> Result<Hold, CatalogError> {
+        let mut tx = self.begin().await?;
+        if !holds::insert(&mut tx, &hold).await? {
+            tx.rollback().await?;
+            return self.existing(hold.owner_id, request).await;
+        }
+        let event = HoldRejected { hold_id: hold.id, owner_id: hold.owner_id, short: hold.short.clone() };
+        self.outbox.emit(&mut tx, &HoldEvent::Rejected(event)).await?;
+        tx.commit().await?;
+        metrics::counter!("agora_catalog_holds_total", "outcome" => "rejected").increment(1);
+        tracing::info!(hold.id = %hold.id, short = hold.short.len(), "stock hold rejected");
+        outcome(hold)
+    }
+
+    /// The stored outcome of a hold id used before, if the request is the same one.
+    async fn existing(&self, owner_id: Uuid, request: &HoldRequest) -> Result<Hold, CatalogError> {
+        let mut conn = self.db.pool().acquire().await?;
+        let hold = holds::find(&mut conn, request.id).await?.ok_or(CatalogError::HoldNotFound)?;
+        if hold.owner_id != owner_id {
+            return Err(CatalogError::HoldIdReused);
+        }
+        if hold.lines != request.lines && hold.status != HoldStatus::Rejected {
+            return Err(CatalogError::HoldIdReused);
+        }
+        outcome(hold)
+    }
+
+    async fn short_line(&self, tx: &mut agora_db::Tx, line: &HoldLine) -> Result<ShortLine, CatalogError> {
+        let product = products::find(tx, line.product_id).await?;
+        let (title, available) = match product {
+            Some(p) if p.status == crate::domain::ProductStatus::Active => (p.title, p.available),
+            Some(p) => (p.title, 0),
+            None => (String::new(), 0),
+        };
+        Ok(ShortLine { product_id: line.product_id, title, requested: line.quantity, available })
+    }
+
+    pub async fn hold(&self, caller: &Caller, id: Uuid) -> Result<Hold, CatalogError> {
+        let mut conn = self.db.pool().acquire().await?;
+        let hold = holds::find(&mut conn, id).await?.ok_or(CatalogError::HoldNotFound)?;
+        if !owns_or_admin(caller, hold.owner_id) {
+            return Err(CatalogError::HoldNotFound);
+        }
+        outcome(hold)
+    }
+
+    /// Held units become sold. Turning stock into sales follows a payment, so over the API only an admin
+    /// may do it (the order service does it from payment events).
+    pub async fn confirm_hold(&self, caller: &Caller, id: Uuid) -> Result<Hold, CatalogError> {
+        caller.require(Role::Admin)?;
+        self.end_hold(id, None, HoldStatus::Confirmed).await
+    }
+
+    /// The owner (or an admin) gives held units back.
+    pub async fn release_hold(&self, caller: &Caller, id: Uuid) -> Result<Hold, CatalogError> {
+        let owner = (!caller.has(Role::Admin)).then_some(caller.user_id);
+        self.end_hold(id, owner, HoldStatus::Released).await
+    }
+
+    /// Ends a placed hold once; ending it the same way again answers the same. A hold past its time is
+    /// expired rather than confirmed.
+    pub async fn end_hold(&self, id: Uuid, owner: Option<Uuid>, to: HoldStatus) -> Result<Hold, CatalogError> {
+        let mut tx = self.begin().await?;
+        let mut hold = holds::find(&mut tx, id).await?.ok_or(CatalogError::HoldNotFound)?;
+        if owner.is_some_and(|o| o != hold.owner_id) {
+            return Err(CatalogError::HoldNotFound);
+        }
+        let late =
+            to == HoldStatus::Confirmed && hold.status == HoldStatus::Placed && hold.expires_at <= Timestamp::now();
+        let to = if late { HoldStatus::Expired } else { to };
+        if hold.status.end(to)? == Transition::Already {
+            return Ok(hold);
+        }
+        if !holds::end(&mut tx, id, to).await? {
+            return Err(CatalogError::HoldNotActive("ended"));
+        }
+        let sold = to == HoldStatus::Confirmed;
+        for line in &hold.lines {
+            stock::end_hold(&mut tx, line.product_id, line.quantity, sold).await?;
+            if let Some(product) = products::find(&mut tx, line.product_id).await? {
+                let after = Levels { available: product.available, held: product.held, sold: product.sold };
+                let before = if sold {
+                    Levels { held: after.held + line.quantity, sold: after.sold - line.quantity, ..after }
+                } else {
+                    Levels { available: after.available - line.quantity, held: after.held + line.quantity, ..after }
+                };
+                let reason = match to {
+                    HoldStatus::Confirmed => StockReason::HoldConfirmed,
+                    HoldStatus::Expired => StockReason::HoldExpired,
+                    _ => StockReason::HoldReleased,
+                };
+                self.emit_stock(&mut tx, &product, before, after, reason).await?;
+            }
+        }
+        let ended = HoldEnded { hold_id: id, owner_id: hold.owner_id, lines: hold.lines.clone() };
+        let event = match to {
+            HoldStatus::Confirmed => HoldEvent::Confirmed(ended),
+            HoldStatus::Expired => HoldEvent::Expired(ended),
+            _ => HoldEvent::Released(ended),
+        };
+        self.outbox.emit(&mut tx, &event).await?;
+        tx.commit().await?;
+        metrics::counter!("agora_catalog_holds_total", "outcome" => to.as_str()).increment(1);
+        tracing::info!(hold.id = %id, status = to.as_str(), "stock hold ended");
+        hold.status = to;
+        if late {
+            return Err(CatalogError::HoldNotActive("expired"));
+        }
+        Ok(hold)
+    }
+
+    /// Expires every placed hold whose time is up; returns how many.
+    pub async fn expire_holds(&self) -> Result<usize, CatalogError> {
+        let mut expired = 0;
+        loop {
+            let due = {
+                let mut conn = self.db.pool().acquire().await?;
+                holds::expired(&mut conn, Timestamp::now(), 100).await?
+            };
+            if due.is_empty() {
+                return Ok(expired);
+            }
+            for id in due {
+                match self.end_hold(id, None, HoldStatus::Expired).await {
+                    Ok(_) | Err(CatalogError::HoldNotActive(_)) => expired += 1,
+                    Err(err) => return Err(err),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,381 @@
+//! Sellers' products: create, edit, hide and show, delete; admins hide with a reason and feature.
+
+use agora_core::{Cursor, Page, PageSize, Timestamp};
+use agora_events::catalog::{
+    BackInStock, LowStock, PriceChanged, ProductDeleted, ProductEvent, ProductHidden, ProductShown, ProductSnapshot,
+    SoldOut, StockChanged, StockEvent, StockReason,
+};
+use agora_http::{Caller, Role};
+use uuid::Uuid;
+
+use super::views::{self, ProductView};
+use super::{Catalog, owns_or_admin};
+use crate::domain::product::ProductInput;
+use crate::domain::{CatalogError, ProductDraft, ProductStatus};
+use crate::store::products::{self, Product};
+use crate::store::stock::Levels;
+use crate::store::{categories, images, sellers, stock};
+
+impl Catalog {
+    /// An approved seller lists a product. The seller is the caller, whatever the body says.
+    pub async fn create_product(&self, caller: &Caller, input: &ProductInput) -> Result<ProductView, CatalogError> {
+        caller.require(Role::Seller)?;
+        let draft = ProductDraft::parse(input, self.currency, self.settings.low_stock_threshold)?;
+        let mut tx = self.begin().await?;
+        self.check_seller(&mut tx, caller.user_id).await?;
+        if categories::find(&mut tx, draft.category_id).await?.is_none() {
+            return Err(CatalogError::field("category_id", "choose one of the categories"));
+        }
+        let now = Timestamp::now();
+        let product = Product {
+            id: agora_core::new_id(),
+            seller_id: caller.user_id,
+            title: draft.title,
+            description: draft.description,
+            price: draft.price,
+            category_id: draft.category_id,
+            attributes: draft.attributes,
+            status: ProductStatus::Active,
+            hidden_by_admin: false,
+            hidden_reason: None,
+            featured: false,
+            available: draft.stock,
+            held: 0,
+            sold: 0,
+            low_stock_threshold: draft.low_stock_threshold,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        products::insert(&mut tx, &product).await?;
+        self.outbox.emit(&mut tx, &ProductEvent::Created(snapshot(&product, None))).await?;
+        let view = views::build(&mut tx, vec![product], Some(caller)).await?;
+        tx.commit().await?;
+        let view = view.into_iter().next().ok_or_else(|| CatalogError::Internal("no view of a new product".into()))?;
+        tracing::info!(product.id = %view.id, seller.id = %caller.user_id, "product listed");
+        Ok(view)
+    }
+
+    /// The seller replaces a product's fields; the stock given becomes the available units.
+    pub async fn update_product(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        input: &ProductInput,
+    ) -> Result<ProductView, CatalogError> {
+        caller.require(Role::Seller)?;
+        let draft = ProductDraft::parse(input, self.currency, self.settings.low_stock_threshold)?;
+        let mut tx = self.begin().await?;
+        let mut product = self.own_product(&mut tx, caller, id).await?;
+        self.check_seller(&mut tx, caller.user_id).await?;
+        if draft.category_id != product.category_id && categories::find(&mut tx, draft.category_id).await?.is_none() {
+            return Err(CatalogError::field("category_id", "choose one of the categories"));
+        }
+        let old_price = product.price;
+        let before = Levels { available: product.available, held: product.held, sold: product.sold };
+        product.title = draft.title;
+        product.description = draft.description;
+        product.price = draft.price;
+        product.category_id = draft.category_id;
+        product.attributes = draft.attributes;
+        product.low_stock_threshold = draft.low_stock_threshold;
+        product.available = match input.expected_available {
+            Some(seen) => (before.available + (draft.stock - seen)).clamp(0, crate::domain::product::MAX_STOCK),
+            None => draft.stock,
+        };
+        product.version += 1;
+        product.updated_at = Timestamp::now();
+        products::update(&mut tx, &product).await?;
+        if product.available != before.available {
+            stock::set_available(&mut tx, id, product.available).await?;
+            let after = Levels { available: product.available, ..before };
+            self.emit_stock(&mut tx, &product, before, after, StockReason::Restocked).await?;
+        }
+        if old_price != product.price {
+            let event = PriceChanged {
+                product_id: id,
+                seller_id: product.seller_id,
+                title: product.title.clone(),
+                old_price,
+                new_price: product.price,
+                version: product.version,
+            };
+            self.outbox.emit(&mut tx, &ProductEvent::PriceChanged(event)).await?;
+        }
+        let thumbnail = first_thumbnail(&mut tx, id).await?;
+        self.outbox.emit(&mut tx, &ProductEvent::Updated(snapshot(&product, thumbnail))).await?;
+        let view = views::build(&mut tx, vec![product], Some(caller)).await?;
+        tx.commit().await?;
+        tracing::info!(product.id = %id, "product updated");
+        view.into_iter().next().ok_or(CatalogError::ProductNotFound)
+    }
+
+    /// The seller takes a product off sale or puts it back; an admin's hiding only an admin can undo.
+    pub async fn set_hidden(&self, caller: &Caller, id: Uuid, hidden: bool) -> Result<ProductView, CatalogError> {
+        caller.require(Role::Seller)?;
+        let mut tx = self.begin().await?;
+        let mut product = self.own_product(&mut tx, caller, id).await?;
+        if !hidden {
+            self.check_seller(&mut tx, caller.user_id).await?;
+            if product.hidden_by_admin {
+                return Err(CatalogError::HiddenByAdmin(product.hidden_reason.clone().unwrap_or_default()));
+            }
+        }
+        self.change_visibility(&mut tx, &mut product, hidden, None).await?;
+        let view = views::build(&mut tx, vec![product], Some(caller)).await?;
+        tx.commit().await?;
+        view.into_iter().next().ok_or(CatalogError::ProductNotFound)
+    }
+
+    /// An admin hides any product, saying why (the seller is told through `product_hidden`), or shows it.
+    pub async fn moderate(
+        &self,
+        caller: &Caller,
+        id: Uuid,
+        hidden: bool,
+        reason: &str,
+    ) -> Result<ProductView, CatalogError> {
+        caller.require(Role::Admin)?;
+        let reason = reason.trim();
+        if hidden && (reason.is_empty() || reason.chars().count() > 500) {
+            return Err(CatalogError::field("reason", "tell the seller why, in at most 500 characters"));
+        }
+        let mut tx = self.begin().await?;
+        let mut product = products::get_for_update(&mut tx, id).await?;
+        self.change_visibility(&mut tx, &mut product, hidden, hidden.then_some(reason)).await?;
+        let view = views::build(&mut tx, vec![product], Some(caller)).await?;
+        tx.commit().await?;
+        tracing::info!(product.id = %id, hidden, "product moderated");
+        view.into_iter().next().ok_or(CatalogError::ProductNotFound)
+    }
+
+    /// An admin features a product on the home page, or stops featuring it.
+    pub async fn feature(&self, caller: &Caller, id: Uuid, featured: bool) -> Result<ProductView, CatalogError> {
+        caller.require(Role::Admin)?;
+        let mut tx = self.begin().await?;
+        let mut product = products::get_for_update(&mut tx, id).await?;
+        if product.featured != featured {
+            product.featured = featured;
+            product.version += 1;
+            product.updated_at = Timestamp::now();
+            products::update(&mut tx, &product).await?;
+        }
+        let view = views::build(&mut tx, vec![product], Some(caller)).await?;
+        tx.commit().await?;
+        view.into_iter().next().ok_or(CatalogError::ProductNotFound)
+    }
+
+    /// The seller deletes a product: it leaves the shop for good, its record stays for past orders, and
+    /// units held by open checkouts can still be confirmed or released.
+    pub async fn delete_product(&self, caller: &Caller, id: Uuid) -> Result<(), CatalogError> {
+        caller.require(Role::Seller)?;
+        let mut tx = self.begin().await?;
+        let mut product = self.own_product(&mut tx, caller, id).await?;
+        product.status = ProductStatus::Deleted;
+        product.featured = false;
+        product.version += 1;
+        product.updated_at = Timestamp::now();
+        products::update(&mut tx, &product).await?;
+        let event = ProductDeleted { product_id: id, seller_id: product.seller_id, version: product.version };
+        self.outbox.emit(&mut tx, &ProductEvent::Deleted(event)).await?;
+        tx.commit().await?;
+        tracing::info!(product.id = %id, "product deleted");
+        Ok(())
+    }
+
+    /// A product as `viewer` may see it: products for sale to everyone; hidden ones to their seller and
+    /// admins only (to others they do not exist); deleted ones to no one.
+    pub async fn product(&self, viewer: Option<&Caller>, id: Uuid) -> Result<ProductView, CatalogError> {
+        let mut conn = self.db.pool().acquire().await?;
+        let product = products::find(&mut conn, id).await?.ok_or(CatalogError::ProductNotFound)?;
+        let privileged = viewer.is_some_and(|c| owns_or_admin(c, product.seller_id));
+        let seller_active = sellers::find(&mut conn, product.seller_id).await?.is_none_or(|s| s.active);
+        let visible = match product.status {
+            ProductStatus::Active => seller_active || privileged,
+            ProductStatus::Hidden => privileged,
+            ProductStatus::Deleted => false,
+        };
+        if !visible {
+            return Err(CatalogError::ProductNotFound);
+        }
+        let views = views::build(&mut conn, vec![product], viewer).await?;
+        views.into_iter().next().ok_or(CatalogError::ProductNotFound)
+    }
+
+    /// Several products for sale at once (a wishlist, a cart), in the order asked; unknown, hidden and
+    /// deleted ones are left out.
+    pub async fn products(&self, ids: &[Uuid]) -> Result<Vec<ProductView>, CatalogError> {
+        let mut conn = self.db.pool().acquire().await?;
+        let found = products::find_many(&mut conn, ids).await?;
+        let mut listed: Vec<Product> = Vec::with_capacity(found.len());
+        for id in ids {
+            if let Some(p) = found.iter().find(|p| p.id == *id && p.status == ProductStatus::Active) {
+                listed.push(p.clone());
+            }
+        }
+        views::build(&mut conn, listed, None).await
+    }
+
+    /// The caller's own products (hidden ones too), newest first.
+    pub async fn my_products(
+        &self,
+        caller: &Caller,
+        cursor: Option<&Cursor>,
+        size: PageSize,
+    ) -> Result<Page<ProductView>, CatalogError> {
+        caller.require(Role::Seller)?;
+        let after = cursor.map(|c| c.decode::<(i64, String)>()).transpose().map_err(|_| CatalogError::BadCursor)?;
+        let mut conn = self.db.pool().acquire().await?;
+        let rows = products::list_by_seller(&mut conn, caller.user_id, after, size.fetch_limit()).await?;
+        page_of(&mut conn, rows, size, Some(caller)).await
+    }
+
+    /// Products for admins to moderate (all, or only hidden ones), newest first.
+    pub async fn products_for_admin(
+        &self,
+        caller: &Caller,
+        only_hidden: bool,
+        cursor: Option<&Cursor>,
+        size: PageSize,
+    ) -> Result<Page<ProductView>, CatalogError> {
+        caller.require(Role::Admin)?;
+        let after = cursor.map(|c| c.decode::<(i64, String)>()).transpose().map_err(|_| CatalogError::BadCursor)?;
+        let mut conn = self.db.pool().acquire().await?;
+        let rows = products::list_for_admin(&mut conn, only_hidden, after, size.fetch_limit()).await?;
+        page_of(&mut conn, rows, size, Some(caller)).await
+    }
+
+    /// The caller's product, locked; another seller's product is [`CatalogError::NotOwner`].
+    pub(super) async fn own_product(
+        &self,
+        tx: &mut agora_db::Tx,
+        caller: &Caller,
+        id: Uuid,
+    ) -> Result<Product, CatalogError> {
+        let product = products::get_for_update(tx, id).await?;
+        if product.seller_id != caller.user_id {
+            return Err(CatalogError::NotOwner);
+        }
+        Ok(product)
+    }
+
+    /// A suspended shop (identity revoked the seller role) cannot list or change products, even while its
+    /// last access token is still valid.
+    async fn check_seller(&self, tx: &mut agora_db::Tx, seller_id: Uuid) -> Result<(), CatalogError> {
+        match sellers::find(tx, seller_id).await? {
+            Some(seller) if !seller.active => Err(CatalogError::SellerSuspended),
+            _ => Ok(()),
+        }
+    }
+
+    async fn change_visibility(
+        &self,
+        tx: &mut agora_db::Tx,
+        product: &mut Product,
+        hidden: bool,
+        admin_reason: Option<&str>,
+    ) -> Result<(), CatalogError> {
+        let target = if hidden { ProductStatus::Hidden } else { ProductStatus::Active };
+        if product.status == target && admin_reason.is_none() {
+            return Ok(());
+        }
+        product.status = target;
+        product.hidden_by_admin = admin_reason.is_some();
+        product.hidden_reason = admin_reason.map(str::to_owned);
+        product.version += 1;
+        product.updated_at = Timestamp::now();
+        products::update(tx, product).await?;
+        let event = if hidden {
+            ProductEvent::Hidden(ProductHidden {
+                product_id: product.id,
+                seller_id: product.seller_id,
+                title: product.title.clone(),
+                by_admin: admin_reason.is_some(),
+                reason: admin_reason.map(str::to_owned),
+                version: product.version,
+            })
+        } else {
+            ProductEvent::Shown(ProductShown {
+                product_id: product.id,
+                seller_id: product.seller_id,
+                version: product.version,
+            })
+        };
+        self.outbox.emit(tx, &event).await?;
+        let thumbnail = first_thumbnail(tx, product.id).await?;
+        self.outbox.emit(tx, &ProductEvent::Updated(snapshot(product, thumbnail))).await?;
+        Ok(())
+    }
+
+    /// `stock_changed`, and the moments read models care about: back in stock, low stock, sold out.
+    pub(super) async fn emit_stock(
+        &self,
+        tx: &mut agora_db::Tx,
+        product: &Product,
+        before: Levels,
+        after: Levels,
+        reason: StockReason,
+    ) -> Result<(), CatalogError> {
+        let changed = StockChanged {
+            product_id: product.id,
+            seller_id: product.seller_id,
+            available: after.available,
+            held: after.held,
+            sold: after.sold,
+            previous_available: before.available,
+            reason,
+        };
+        self.outbox.emit(tx, &StockEvent::Changed(changed)).await?;
+        let (id, seller_id, title) = (product.id, product.seller_id, product.title.clone());
+        let threshold = product.low_stock_threshold;
+        let moment = if before.available == 0 && after.available > 0 {
+            Some(StockEvent::BackInStock(BackInStock { product_id: id, seller_id, title, available: after.available }))
+        } else if before.available > 0 && after.available == 0 {
+            Some(StockEvent::SoldOut(SoldOut { product_id: id, seller_id, title }))
+        } else if before.available > threshold && after.available <= threshold && after.available > 0 {
+            Some(StockEvent::LowStock(LowStock {
+                product_id: id,
+                seller_id,
+                title,
+                available: after.available,
+                threshold,
+            }))
+        } else {
+            None
+        };
+        if let Some(event) = moment {
+            self.outbox.emit(tx, &event).await?;
+        }
+        Ok(())
+    }
+}
+
+async fn page_of(
+    conn: &mut sqlx::AnyConnection,
+    rows: Vec<Product>,
+    size: PageSize,
+    viewer: Option<&Caller>,
+) -> Result<Page<ProductView>, CatalogError> {
+    let page = Page::from_rows(rows, size, |p| (p.created_at.as_micros(), p.id.to_string()));
+    let items = views::build(conn, page.items, viewer).await?;
+    Ok(Page { items, next_cursor: page.next_cursor })
+}
+
+pub(super) async fn first_thumbnail(conn: &mut sqlx::AnyConnection, id: Uuid) -> Result<Option<String>, CatalogError> {
+    Ok(images::of_products(conn, &[id]).await?.into_iter().next().map(|i| i.stored.thumb_key))
+}
+
+pub(super) fn snapshot(p: &Product, thumbnail: Option<String>) -> ProductSnapshot {
+    ProductSnapshot {
+        product_id: p.id,
+        seller_id: p.seller_id,
+        title: p.title.clone(),
+        price: p.price,
+        category_id: p.category_id,
+        status: p.status.as_str().to_owned(),
+        available: p.available,
+        thumbnail,
+        version: p.version,
+        updated_at: p.updated_at,
+    }
+}

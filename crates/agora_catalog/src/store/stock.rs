@@ -1,0 +1,68 @@
+//! Stock moves, each one conditional statement: the database checks and changes the numbers together, so
+//! no two requests can both take the last unit (never read-then-write). The CHECK constraints on the
+//! columns are the backstop.
+
+use agora_core::Timestamp;
+use sqlx::AnyConnection;
+use uuid::Uuid;
+
+use crate::domain::CatalogError;
+
+/// A product's stock after a move.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Levels {
+    pub available: i64,
+    pub held: i64,
+    pub sold: i64,
+}
+
+/// Moves `quantity` units from available to held if the product is for sale (active, its shop not
+/// suspended) and has them. `false` means nothing changed.
+pub async fn hold(conn: &mut AnyConnection, product_id: Uuid, quantity: i64) -> Result<bool, CatalogError> {
+    let done = sqlx::query(
+        "UPDATE products SET available = available - $1, held = held + $1, updated_at = $2 \
+         WHERE id = $3 AND status = 'active' AND available >= $1 \
+         AND NOT EXISTS (SELECT 1 FROM sellers s WHERE s.user_id = products.seller_id AND s.active = 0)",
+    )
+    .bind(quantity)
+    .bind(Timestamp::now().as_micros())
+    .bind(product_id.to_string())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Held units become sold (confirm) or available again (release, expire).
+pub async fn end_hold(
+    conn: &mut AnyConnection,
+    product_id: Uuid,
+    quantity: i64,
+    sold: bool,
+) -> Result<(), CatalogError> {
+    let sql = if sold {
+        "UPDATE products SET held = held - $1, sold = sold + $1, updated_at = $2 WHERE id = $3 AND held >= $1"
+    } else {
+        "UPDATE products SET held = held - $1, available = available + $1, updated_at = $2 WHERE id = $3 AND held >= $1"
+    };
+    let done = sqlx::query(sql)
+        .bind(quantity)
+        .bind(Timestamp::now().as_micros())
+        .bind(product_id.to_string())
+        .execute(conn)
+        .await?;
+    if done.rows_affected() != 1 {
+        return Err(CatalogError::Internal(format!("product {product_id} holds fewer units than a hold on it")));
+    }
+    Ok(())
+}
+
+/// The seller sets the number of available units (held and sold units are untouched).
+pub async fn set_available(conn: &mut AnyConnection, product_id: Uuid, available: i64) -> Result<(), CatalogError> {
+    sqlx::query("UPDATE products SET available = $1, updated_at = $2 WHERE id = $3")
+        .bind(available)
+        .bind(Timestamp::now().as_micros())
+        .bind(product_id.to_string())
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,12 @@
+//! The registry of every topic Agora publishes, for schema export and topic creation.
+//!
+//! Services add their topic here when they introduce one.
+
+use crate::catalog::{HoldEvent, ProductEvent, StockEvent};
+use crate::identity::{SellerEvent, UserEvent};
+use crate::{TopicDoc, TopicEvents};
+
+/// Every topic and its event types.
+pub fn topics() -> Vec<TopicDoc> {
+    vec![UserEvent::doc(), SellerEvent::doc(), ProductEvent::doc(), StockEvent::doc(), HoldEvent::doc()]
+}
