@@ -18,8 +18,9 @@ pub struct Timestamp(
 );
 
 impl Timestamp {
+    /// The current time, to the microsecond (what databases keep), so a stored time reads back equal.
     pub fn now() -> Self {
-        Timestamp(OffsetDateTime::now_utc())
+        Timestamp::from_micros(Timestamp(OffsetDateTime::now_utc()).as_micros())
     }
 
     /// Microseconds since the Unix epoch, the form stored in databases.

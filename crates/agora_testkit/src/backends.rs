@@ -31,6 +31,8 @@ pub struct Backends {
 impl Backends {
     pub const EMBEDDED: Backends = Backends { storage: Storage::Sqlite, transport: Transport::Embedded };
     pub const PRODUCTION: Backends = Backends { storage: Storage::Postgres, transport: Transport::Kafka };
+    /// PostgreSQL with the embedded log: for what the database decides (concurrency, SQL dialect).
+    pub const POSTGRES: Backends = Backends { storage: Storage::Postgres, transport: Transport::Embedded };
 
     /// Whether this machine has the backends; `false` means skip (or panic when they are required).
     pub fn available(self) -> bool {

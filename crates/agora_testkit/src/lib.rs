@@ -6,9 +6,11 @@
 //! `AGORA_TEST_KAFKA_BROKERS`. When a backend is missing, a test asking for it is skipped with a message,
 //! unless `AGORA_TEST_REQUIRE_BACKENDS=1` (the test command sets it) makes that a failure.
 
+pub mod api;
 mod app;
 mod backends;
 pub mod browser;
+pub mod probe;
 
 pub use app::{TestApp, TestAppBuilder};
 pub use backends::{

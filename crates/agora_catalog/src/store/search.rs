@@ -113,7 +113,7 @@ fn matching(sql: &mut Sql, dialect: Dialect, filters: &Filters, with_category: b
     match (&text, dialect) {
         (Some(text), Dialect::Postgres) => {
             sql.push(" FROM products p LEFT JOIN sellers s ON s.user_id = p.seller_id")
-                .push(" WHERE p.search @@ websearch_to_tsquery('english', ")
+                .push(" WHERE p.search @@ plainto_tsquery('english', ")
                 .bind(Bind::Text(text.clone()))
                 .push(")");
         }
@@ -158,7 +158,7 @@ fn score(sql: &mut Sql, dialect: Dialect, filters: &Filters) {
     }
     match dialect {
         Dialect::Postgres => {
-            sql.push("CAST(ts_rank_cd(p.search, websearch_to_tsquery('english', ")
+            sql.push("CAST(ts_rank_cd(p.search, plainto_tsquery('english', ")
                 .bind(Bind::Text(filters.words.join(" ")))
                 .push(")) AS DOUBLE PRECISION)");
         }

@@ -1,0 +1,14 @@
+//! Catalog through its REST API, as sellers, visitors, admins and the order service meet it: who may
+//! change which product, stock holds under concurrency, search ranking, filters and paging, and uploads.
+//!
+//! Every test starts the real app (port 0, fresh SQLite files, the embedded log) with identity and catalog;
+//! the concurrency tests run again on PostgreSQL when it is available.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly where it unwraps")]
+
+mod categories;
+mod harness;
+mod holds;
+mod images;
+mod products;
+mod search;
