@@ -31,6 +31,15 @@ pub async fn create(
     name: &str,
     password: &str,
 ) -> anyhow::Result<(agora_identity::domain::User, bool)> {
+    let (identity, db) = open_identity(config).await?;
+    let input = NewAdmin { email: email.to_owned(), password: password.to_owned(), display_name: name.to_owned() };
+    let result = identity.create_admin(input).await;
+    db.close().await;
+    result.map_err(explain)
+}
+
+/// Identity's state on its database (migrated), outside `serve`; its events are relayed by the next `serve`.
+pub(crate) async fn open_identity(config: &Config) -> anyhow::Result<(Identity, agora_db::Db)> {
     let service = IdentityService;
     let db = storage::open(config, &service).await?.context("identity has no database")?;
     storage::migrate(&db, &service).await?;
@@ -38,11 +47,10 @@ pub async fn create(
         Some(section) => serde_json::from_value(section.clone()).context("configuration key settings.identity")?,
         None => IdentitySettings::default(),
     };
-    let identity = Identity::new(db.clone(), Outbox::new(service.name()), settings).await.map_err(explain)?;
-    let input = NewAdmin { email: email.to_owned(), password: password.to_owned(), display_name: name.to_owned() };
-    let result = identity.create_admin(input).await;
-    db.close().await;
-    result.map_err(explain)
+    let identity = Identity::new(db.clone(), Outbox::new(service.name()), settings)
+        .await
+        .map_err(|e| anyhow!("cannot open identity: {}", e.explain()))?;
+    Ok((identity, db))
 }
 
 fn read_password() -> anyhow::Result<String> {

@@ -39,6 +39,19 @@ pub enum Command {
     /// Administrators (an admin exists only through this command or the first-start bootstrap).
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Fill an empty store with demo shops, categories and products with pictures (demo accounts share one
+    /// password: AGORA_SEED_PASSWORD, or a random one printed at the end).
+    Seed {
+        /// How many products
+        #[arg(long, default_value_t = 240)]
+        products: usize,
+        /// The same number makes the same shop
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Directory of the SQLite files [env: AGORA_DATA_DIR] [default: ./data]
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -27,6 +27,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let select = SelectArgs { services: None, data_dir };
             crate::admin::create_command(&load(file.as_deref(), &select, None)?, &email, &name).await
         }
+        Command::Seed { products, seed, data_dir } => {
+            let select = SelectArgs { services: None, data_dir };
+            let options = crate::seed::SeedOptions { products, seed };
+            crate::seed::seed_command(&load(file.as_deref(), &select, None)?, &options).await
+        }
     }
 }
 

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod config;
 pub mod registry;
 pub mod runtime;
+pub mod seed;
 pub mod storage;
 pub mod telemetry;
 

@@ -73,7 +73,7 @@ pub async fn decide(
     conn: &mut AnyConnection,
     id: Uuid,
     status: ApplicationStatus,
-    admin: Uuid,
+    admin: Option<Uuid>,
     reason: Option<&str>,
 ) -> Result<bool, IdentityError> {
     let result = sqlx::query(
@@ -81,7 +81,7 @@ pub async fn decide(
          WHERE id = $5 AND status = 'pending'",
     )
     .bind(status.as_str())
-    .bind(admin.to_string())
+    .bind(admin.map(|a| a.to_string()))
     .bind(reason)
     .bind(Timestamp::now().as_micros())
     .bind(id.to_string())
