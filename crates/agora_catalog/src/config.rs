@@ -18,6 +18,9 @@ pub struct CatalogSettings {
     pub low_stock_threshold: i64,
     /// Images per product.
     pub max_images: usize,
+    /// Product JSON and search answers are kept in memory this long, in milliseconds (0: never). Writes
+    /// through this instance clear them at once; another instance's writes show after at most this long.
+    pub cache_ttl_ms: u64,
     pub media: MediaSettings,
 }
 
@@ -29,6 +32,7 @@ impl Default for CatalogSettings {
             hold_sweep_secs: 5,
             low_stock_threshold: 3,
             max_images: 8,
+            cache_ttl_ms: 1000,
             media: MediaSettings::default(),
         }
     }

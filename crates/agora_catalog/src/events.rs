@@ -9,7 +9,9 @@ use async_trait::async_trait;
 
 use crate::store::sellers;
 
-pub struct SellerDecisions;
+pub struct SellerDecisions {
+    pub cache: crate::cache::ReadCache,
+}
 
 #[async_trait]
 impl Handler for SellerDecisions {
@@ -19,6 +21,9 @@ impl Handler for SellerDecisions {
             Some(SellerEvent::Revoked(e)) => sellers::upsert(tx, e.user_id, None, false).await,
             Some(SellerEvent::Rejected(_)) | None => Ok(()),
         };
-        result.map_err(|e| HandlerError::Transient(e.to_string()))
+        result.map_err(|e| HandlerError::Transient(e.to_string()))?;
+        // A shop's name or standing shows on its products and decides what searches find.
+        self.cache.clear();
+        Ok(())
     }
 }

@@ -5,6 +5,7 @@
 //! Publishes: `catalog.products`, `catalog.stock`, `catalog.holds`. Reads: `identity.sellers`.
 
 pub mod app;
+mod cache;
 pub mod config;
 pub mod domain;
 mod events;
@@ -68,6 +69,11 @@ impl Service for CatalogService {
     async fn start(&self, ctx: ServiceContext) -> Result<ServiceParts, ServiceError> {
         let catalog = CatalogService::open(&ctx)?;
         let sweeper = catalog.clone();
+        let consumers = vec![Consumer {
+            group: "catalog.sellers".to_owned(),
+            topics: vec![SellerEvent::TOPIC.to_owned()],
+            handler: Arc::new(events::SellerDecisions { cache: catalog.cache.clone() }),
+        }];
         let every = Duration::from_secs(catalog.settings.hold_sweep_secs.max(1));
         let sweep = async move {
             loop {
@@ -81,11 +87,7 @@ impl Service for CatalogService {
         };
         Ok(ServiceParts {
             router: http::router(catalog),
-            consumers: vec![Consumer {
-                group: "catalog.sellers".to_owned(),
-                topics: vec![SellerEvent::TOPIC.to_owned()],
-                handler: Arc::new(events::SellerDecisions),
-            }],
+            consumers,
             tasks: vec![("catalog.expire-holds".to_owned(), Box::pin(sweep))],
         })
     }

@@ -88,6 +88,7 @@ impl Catalog {
         }
         categories::insert(&mut tx, &category, &name.key()).await?;
         tx.commit().await?;
+        self.cache.clear();
         tracing::info!(category.id = %id, "category created");
         Ok(category)
     }
@@ -124,6 +125,7 @@ impl Catalog {
         }
         categories::update(&mut tx, &category, &name.key(), &old_path).await?;
         tx.commit().await?;
+        self.cache.clear();
         Ok(category)
     }
 
@@ -141,6 +143,7 @@ impl Catalog {
         }
         categories::delete(&mut tx, id).await?;
         tx.commit().await?;
+        self.cache.clear();
         Ok(())
     }
 

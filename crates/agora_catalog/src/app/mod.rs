@@ -21,6 +21,7 @@ pub use holds::HoldView;
 pub use search::{CategoryCount, SearchParams, SearchResults};
 pub use views::{CategoryRef, ImageView, ProductView, SellerRef, StockState, StockView};
 
+use crate::cache::ReadCache;
 use crate::config::CatalogSettings;
 use crate::domain::CatalogError;
 
@@ -32,13 +33,15 @@ pub struct Catalog {
     pub settings: Arc<CatalogSettings>,
     pub currency: Currency,
     pub media: MediaStore,
+    pub cache: ReadCache,
 }
 
 impl Catalog {
     pub fn new(db: Db, outbox: Outbox, settings: CatalogSettings, media: MediaStore) -> Result<Catalog, CatalogError> {
         let currency = Currency::parse(&settings.currency)
             .map_err(|e| CatalogError::Internal(format!("settings.catalog.currency: {e}")))?;
-        Ok(Catalog { db, outbox, settings: Arc::new(settings), currency, media })
+        let cache = ReadCache::new(std::time::Duration::from_millis(settings.cache_ttl_ms));
+        Ok(Catalog { db, outbox, settings: Arc::new(settings), currency, media, cache })
     }
 
     async fn begin(&self) -> Result<Tx, CatalogError> {

@@ -1,24 +1,30 @@
 //! Searching, reading and sellers' own products.
 
 use agora_core::{Cursor, Page, PageSize};
-use agora_http::{Caller, JsonBody};
+use agora_http::{Caller, JsonBody, Role};
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::app::{Catalog, ProductView, SearchParams, SearchResults};
+use crate::cache::CachedProduct;
 use crate::domain::CatalogError;
 use crate::domain::product::ProductInput;
 
 #[utoipa::path(get, path = "/products", tag = "products", params(SearchParams),
     responses((status = 200, description = "One page of products for sale", body = SearchResults), super::Invalid, super::NotFound))]
-pub async fn search(
-    State(catalog): State<Catalog>,
-    Query(params): Query<SearchParams>,
-) -> Result<Json<SearchResults>, CatalogError> {
-    Ok(Json(catalog.search(&params).await?))
+pub async fn search(State(catalog): State<Catalog>, Query(params): Query<SearchParams>) -> Result<Response, CatalogError> {
+    let key = format!("{params:?}");
+    if let Some(json) = catalog.cache.search(&key) {
+        return Ok(json_response(json));
+    }
+    let json = to_json(&catalog.search(&params).await?)?;
+    catalog.cache.keep_search(key, json.clone());
+    Ok(json_response(json))
 }
 
 #[utoipa::path(get, path = "/products/{id}", tag = "products", params(("id" = Uuid, Path, description = "Product id")),
@@ -27,8 +33,28 @@ pub async fn get_one(
     State(catalog): State<Catalog>,
     caller: Option<Caller>,
     Path(id): Path<Uuid>,
-) -> Result<Json<ProductView>, CatalogError> {
-    Ok(Json(catalog.product(caller.as_ref(), id).await?))
+) -> Result<Response, CatalogError> {
+    // The public view serves everyone but the product's seller and admins, who see more.
+    let public = |seller_id: Uuid| caller.as_ref().is_none_or(|c| c.user_id != seller_id && !c.has(Role::Admin));
+    if let Some(hit) = catalog.cache.product(id)
+        && public(hit.seller_id)
+    {
+        return Ok(json_response(hit.json));
+    }
+    let view = catalog.product(caller.as_ref(), id).await?;
+    let json = to_json(&view)?;
+    if public(view.seller.id) {
+        catalog.cache.keep_product(id, CachedProduct { seller_id: view.seller.id, json: json.clone() });
+    }
+    Ok(json_response(json))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<Bytes, CatalogError> {
+    serde_json::to_vec(value).map(Bytes::from).map_err(|e| CatalogError::Internal(format!("serializing: {e}")))
+}
+
+fn json_response(json: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], json).into_response()
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

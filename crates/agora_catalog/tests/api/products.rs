@@ -185,3 +185,27 @@ async fn a_suspended_shop_leaves_the_catalog_and_cannot_list() {
     shop.post("/holds").bearer(&buyer.access).json(&hold).send().await.problem(409, "insufficient_stock");
     shop.stop().await;
 }
+
+#[tokio::test]
+async fn what_visitors_read_changes_as_soon_as_the_seller_writes() {
+    let shop = start().await;
+    let (alice, _) = two_sellers(&shop).await;
+    let category = shop.category("Tea", None).await;
+    let product = shop.list(&alice, &product_body("Green tea", "Sencha.", 1250, &category, 5)).await;
+    let id = product["id"].as_str().unwrap();
+    // Fill the read cache: the product and a search.
+    assert_eq!(shop.product(id, None).await.ok(200)["price"]["amount_minor"], 1250);
+    assert_eq!(shop.get("/products?q=tea").send().await.ok(200)["total"], 1);
+
+    let edit = product_body("Green tea", "Sencha.", 990, &category, 5);
+    shop.put(&format!("/products/{id}")).bearer(&alice.access).json(&edit).send().await.ok(200);
+    shop.list(&alice, &product_body("Black tea", "Assam.", 700, &category, 5)).await;
+
+    assert_eq!(shop.product(id, None).await.ok(200)["price"]["amount_minor"], 990);
+    assert_eq!(shop.get("/products?q=tea").send().await.ok(200)["total"], 2);
+    // The seller still gets their fuller view, not the cached public one.
+    assert_eq!(shop.product(id, Some(&alice)).await.ok(200)["stock"]["held"], 0);
+    shop.post(&format!("/products/{id}/hide")).bearer(&alice.access).send().await.ok(200);
+    shop.product(id, None).await.problem(404, "product_not_found");
+    shop.stop().await;
+}
