@@ -1,5 +1,5 @@
-//! What every page's layout shows: the title, the navigation for who is signed in, the CSRF token for its
-//! forms and the flash message.
+//! What every page's layout shows: the title, the navigation for who is signed in, the search box, the
+//! CSRF token for its forms and the flash message.
 
 use crate::session::{Flash, Session};
 
@@ -16,8 +16,10 @@ pub struct Chrome {
     /// The signed-in user's name.
     pub user_name: Option<String>,
     pub nav: Vec<NavLink>,
-    /// The current path, to mark the current link.
-    pub path: String,
+    /// The nav link of the current page: the longest one the path is under.
+    current: Option<&'static str>,
+    /// The words in the header's search box.
+    pub search: String,
 }
 
 impl Chrome {
@@ -30,23 +32,32 @@ impl Chrome {
             Some(user) => {
                 if user.has("seller") {
                     nav.push(NavLink { href: "/sell", label: "My shop" });
+                    nav.push(NavLink { href: "/sell/products", label: "Your products" });
                 } else {
                     nav.push(NavLink { href: "/sell", label: "Sell on Agora" });
                 }
                 if user.has("admin") {
                     nav.push(NavLink { href: "/admin/users", label: "Users" });
                     nav.push(NavLink { href: "/admin/applications", label: "Seller applications" });
+                    nav.push(NavLink { href: "/admin/categories", label: "Categories" });
+                    nav.push(NavLink { href: "/admin/products", label: "All products" });
                 }
                 nav.push(NavLink { href: "/account", label: "Account" });
             }
         }
+        let current = nav
+            .iter()
+            .map(|link| link.href)
+            .filter(|href| path == *href || (*href != "/" && path.starts_with(&format!("{href}/"))))
+            .max_by_key(|href| href.len());
         Chrome {
             title: title.into(),
             csrf: session.csrf(),
             flash: session.take_flash(),
             user_name: user.map(|u| u.name),
             nav,
-            path: path.to_owned(),
+            current,
+            search: String::new(),
         }
     }
 
@@ -65,6 +76,6 @@ impl Chrome {
     }
 
     pub fn is_current(&self, href: &str) -> bool {
-        if href == "/" { self.path == "/" } else { self.path.starts_with(href) }
+        self.current == Some(href)
     }
 }

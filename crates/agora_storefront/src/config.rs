@@ -13,10 +13,22 @@ pub struct StorefrontSettings {
     pub secure_cookies: String,
     /// How long a call to another service may take before the page says it is unavailable, in milliseconds.
     pub service_timeout_ms: u64,
+    /// The marketplace's currency (ISO 4217), in which sellers' price fields are sent to catalog. It must be
+    /// catalog's `settings.catalog.currency`; if they differ, catalog refuses prices and the form says so.
+    pub currency: String,
+    /// Largest picture a seller may upload through the storefront, in bytes: catalog's
+    /// `settings.catalog.media.max_upload_bytes`. Only the upload form accepts a body this large.
+    pub max_upload_bytes: usize,
 }
 
 impl Default for StorefrontSettings {
     fn default() -> Self {
-        StorefrontSettings { cookie_key: String::new(), secure_cookies: "auto".to_owned(), service_timeout_ms: 5000 }
+        StorefrontSettings {
+            cookie_key: String::new(),
+            secure_cookies: "auto".to_owned(),
+            service_timeout_ms: 5000,
+            currency: "EUR".to_owned(),
+            max_upload_bytes: 5 * 1024 * 1024,
+        }
     }
 }

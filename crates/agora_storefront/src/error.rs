@@ -5,12 +5,16 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::identity::ClientError;
+use crate::client::ClientError;
 
 #[derive(Debug, Clone)]
 pub enum PageError {
     NotFound,
     Forbidden,
+    /// A seller tried to change another seller's product.
+    NotYourProduct,
+    /// The seller's shop was suspended: products cannot be listed or changed.
+    ShopSuspended,
     /// A form posted without its CSRF token, or with a stale one.
     Csrf,
     /// A service the page needs did not answer.
@@ -49,6 +53,16 @@ impl PageError {
                 StatusCode::FORBIDDEN,
                 "Not allowed",
                 "Your account cannot open this page. If you think it should, ask an administrator.",
+            ),
+            PageError::NotYourProduct => (
+                StatusCode::FORBIDDEN,
+                "Not your product",
+                "This product belongs to another seller, so you cannot change it. You can manage your own products under Your products.",
+            ),
+            PageError::ShopSuspended => (
+                StatusCode::FORBIDDEN,
+                "Your shop is suspended",
+                "An administrator has suspended your shop, so products cannot be listed or changed. Contact us if you think this is a mistake.",
             ),
             PageError::Csrf => (
                 StatusCode::FORBIDDEN,
@@ -89,6 +103,8 @@ impl From<ClientError> for PageError {
             }
             ClientError::Problem(p) if p.status == 401 => PageError::SessionEnded,
             ClientError::Problem(p) if p.status == 400 || p.status == 422 => PageError::BadRequest,
+            ClientError::Problem(p) if p.status == 403 && p.code == "not_product_owner" => PageError::NotYourProduct,
+            ClientError::Problem(p) if p.status == 403 && p.code == "seller_suspended" => PageError::ShopSuspended,
             ClientError::Problem(p) if p.status == 403 => PageError::Forbidden,
             ClientError::Problem(p) if p.status == 404 => PageError::NotFound,
             ClientError::Problem(p) => PageError::Internal(format!("unexpected answer {}: {}", p.status, p.code)),

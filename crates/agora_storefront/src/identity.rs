@@ -5,39 +5,13 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use agora_http::client_addr::FORWARDED_FOR;
-use reqwest::{Method, RequestBuilder, StatusCode};
+use reqwest::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-/// What identity answered instead of success.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum ClientError {
-    /// A problem+json answer.
-    #[error("{}", .0.detail.clone().unwrap_or_else(|| .0.code.clone()))]
-    Problem(Problem),
-    /// Identity could not be reached or answered nonsense.
-    #[error("identity is unavailable: {0}")]
-    Unavailable(String),
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Problem {
-    pub status: u16,
-    pub code: String,
-    pub detail: Option<String>,
-    #[serde(default)]
-    pub errors: Vec<FieldProblem>,
-    #[serde(skip)]
-    pub retry_after: Option<u64>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct FieldProblem {
-    pub field: String,
-    pub message: String,
-}
+use crate::client::{ClientError, Page, ServiceClient};
 
 /// Tokens from sign-in and refresh.
 #[derive(Clone, Deserialize)]
@@ -91,61 +65,26 @@ pub struct Me {
     pub application: Option<Application>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub next_cursor: Option<String>,
-}
-
 #[derive(Clone)]
 pub struct IdentityClient {
-    base: String,
-    http: reqwest::Client,
+    api: ServiceClient,
 }
 
 impl IdentityClient {
     pub fn new(base: String, timeout: Duration) -> IdentityClient {
-        let http = reqwest::Client::builder().timeout(timeout).build().unwrap_or_else(|_| reqwest::Client::new());
-        IdentityClient { base, http }
+        IdentityClient { api: ServiceClient::new("identity", base, timeout) }
     }
 
     fn request(&self, method: Method, path: &str, token: Option<&str>, client: Option<IpAddr>) -> RequestBuilder {
-        let mut request = self.http.request(method, format!("{}{path}", self.base));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
+        let mut request = self.api.request(method, path, token);
         if let Some(addr) = client {
             request = request.header(FORWARDED_FOR, addr.to_string());
         }
         request
     }
 
-    async fn send<T: DeserializeOwned>(request: RequestBuilder) -> Result<T, ClientError> {
-        let response = request.send().await.map_err(|e| ClientError::Unavailable(e.to_string()))?;
-        let status = response.status();
-        if status.is_success() {
-            let body = if status == StatusCode::NO_CONTENT {
-                b"null".to_vec()
-            } else {
-                response.bytes().await.map_err(|e| ClientError::Unavailable(e.to_string()))?.to_vec()
-            };
-            return serde_json::from_slice(&body)
-                .map_err(|e| ClientError::Unavailable(format!("unreadable answer: {e}")));
-        }
-        let retry_after = response
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse().ok());
-        if status.is_server_error() {
-            return Err(ClientError::Unavailable(format!("status {status}")));
-        }
-        let mut problem: Problem = response
-            .json()
-            .await
-            .map_err(|e| ClientError::Unavailable(format!("status {status} without a problem body: {e}")))?;
-        problem.retry_after = retry_after;
-        Err(ClientError::Problem(problem))
+    async fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, ClientError> {
+        self.api.send(request).await
     }
 
     pub async fn register(
@@ -156,46 +95,46 @@ impl IdentityClient {
         client: IpAddr,
     ) -> Result<Account, ClientError> {
         let body = json!({ "email": email, "password": password, "display_name": name });
-        Self::send(self.request(Method::POST, "/users", None, Some(client)).json(&body)).await
+        self.send(self.request(Method::POST, "/users", None, Some(client)).json(&body)).await
     }
 
     pub async fn sign_in(&self, email: &str, password: &str, client: IpAddr) -> Result<Tokens, ClientError> {
         let body = json!({ "email": email, "password": password });
-        Self::send(self.request(Method::POST, "/sessions", None, Some(client)).json(&body)).await
+        self.send(self.request(Method::POST, "/sessions", None, Some(client)).json(&body)).await
     }
 
     pub async fn refresh(&self, refresh_token: &str) -> Result<Tokens, ClientError> {
         let body = json!({ "refresh_token": refresh_token });
-        Self::send(self.request(Method::POST, "/sessions/refresh", None, None).json(&body)).await
+        self.send(self.request(Method::POST, "/sessions/refresh", None, None).json(&body)).await
     }
 
     pub async fn sign_out(&self, refresh_token: &str) -> Result<(), ClientError> {
         let body = json!({ "refresh_token": refresh_token });
-        Self::send::<Option<()>>(self.request(Method::POST, "/sessions/sign-out", None, None).json(&body)).await?;
+        self.send::<Option<()>>(self.request(Method::POST, "/sessions/sign-out", None, None).json(&body)).await?;
         Ok(())
     }
 
     pub async fn me(&self, token: &str) -> Result<Me, ClientError> {
-        Self::send(self.request(Method::GET, "/me", Some(token), None)).await
+        self.send(self.request(Method::GET, "/me", Some(token), None)).await
     }
 
     pub async fn change_password(&self, token: &str, current: &str, new: &str) -> Result<(), ClientError> {
         let body = json!({ "current_password": current, "new_password": new });
-        Self::send::<Option<()>>(self.request(Method::PUT, "/me/password", Some(token), None).json(&body)).await?;
+        self.send::<Option<()>>(self.request(Method::PUT, "/me/password", Some(token), None).json(&body)).await?;
         Ok(())
     }
 
     pub async fn apply(&self, token: &str, shop_name: &str, description: &str) -> Result<Application, ClientError> {
         let body = json!({ "shop_name": shop_name, "description": description });
-        Self::send(self.request(Method::POST, "/seller-applications", Some(token), None).json(&body)).await
+        self.send(self.request(Method::POST, "/seller-applications", Some(token), None).json(&body)).await
     }
 
     pub async fn users(&self, token: &str, query: &[(&str, &str)]) -> Result<Page<Account>, ClientError> {
-        Self::send(self.request(Method::GET, "/admin/users", Some(token), None).query(query)).await
+        self.send(self.request(Method::GET, "/admin/users", Some(token), None).query(query)).await
     }
 
     pub async fn applications(&self, token: &str, query: &[(&str, &str)]) -> Result<Page<Application>, ClientError> {
-        Self::send(self.request(Method::GET, "/admin/seller-applications", Some(token), None).query(query)).await
+        self.send(self.request(Method::GET, "/admin/seller-applications", Some(token), None).query(query)).await
     }
 
     /// An admin action on a user or application: `POST <path>` with an optional reason.
@@ -204,6 +143,6 @@ impl IdentityClient {
         if let Some(reason) = reason {
             request = request.json(&json!({ "reason": reason }));
         }
-        Self::send::<serde_json::Value>(request).await.map(|_| ())
+        self.send::<serde_json::Value>(request).await.map(|_| ())
     }
 }

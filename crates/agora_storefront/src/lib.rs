@@ -3,16 +3,20 @@
 //! works without JavaScript and carries a CSRF token; the session lives in an encrypted HttpOnly cookie.
 
 mod assets;
+mod catalog;
 mod chrome;
+mod client;
 pub mod config;
 mod error;
 mod form;
 mod identity;
 mod pages;
+mod price;
 mod session;
 
 use std::time::Duration;
 
+use agora_core::Currency;
 use agora_http::service::ServiceError;
 use agora_http::{Service, ServiceContext, ServiceParts};
 use async_trait::async_trait;
@@ -23,12 +27,18 @@ use base64::engine::general_purpose::STANDARD;
 
 pub use config::StorefrontSettings;
 
+use crate::catalog::CatalogClient;
 use crate::identity::IdentityClient;
 
 /// What every page handler gets.
 #[derive(Clone)]
 pub struct Storefront {
     identity: IdentityClient,
+    catalog: CatalogClient,
+    /// The marketplace's currency, for the prices sellers type.
+    currency: Currency,
+    /// Largest picture a seller may upload, in bytes.
+    max_upload_bytes: usize,
     cookie_key: Key,
     secure_cookies: SecureCookies,
     /// How long a signed-in session cookie lives (as long as identity's refresh tokens).
@@ -101,8 +111,21 @@ impl Service for StorefrontService {
             ctx.base_urls.get("identity").cloned().ok_or_else(|| {
                 start_error("the storefront needs identity: run it in this process or set urls.identity")
             })?;
+        let catalog_url =
+            ctx.base_urls.get("catalog").cloned().ok_or_else(|| {
+                start_error("the storefront needs catalog: run it in this process or set urls.catalog")
+            })?;
+        let currency = Currency::parse(&settings.currency)
+            .map_err(|_| start_error("settings.storefront.currency must be a three-letter ISO 4217 code"))?;
+        if settings.max_upload_bytes == 0 {
+            return Err(start_error("settings.storefront.max_upload_bytes must be greater than zero"));
+        }
+        let timeout = Duration::from_millis(settings.service_timeout_ms);
         let app = Storefront {
-            identity: IdentityClient::new(identity_url, Duration::from_millis(settings.service_timeout_ms)),
+            identity: IdentityClient::new(identity_url, timeout),
+            catalog: CatalogClient::new(catalog_url, timeout),
+            currency,
+            max_upload_bytes: settings.max_upload_bytes,
             cookie_key,
             secure_cookies,
             session_days: 30,

@@ -18,7 +18,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
 use crate::Storefront;
-use crate::identity::{ClientError, Tokens};
+use crate::client::ClientError;
+use crate::identity::Tokens;
 
 const COOKIE: &str = "agora_session";
 /// Refresh the access token when it has less than this many seconds left.

@@ -1,5 +1,6 @@
 //! A small client of the running app's REST APIs for tests: requests, their replies read once, and the
 //! accounts most tests need (buyers, approved sellers, the bootstrap admin), made through identity's API.
+#![expect(clippy::expect_used, reason = "test kit: an answer without the expected shape fails the test")]
 
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};

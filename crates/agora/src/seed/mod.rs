@@ -48,7 +48,12 @@ pub async fn seed_command(config: &Config, options: &SeedOptions) -> anyhow::Res
         Err(_) => random_password()?,
     };
     let seeded = seed(config, options, &password).await?;
-    println!("seeded {} categories and {} products from {} shops", seeded.categories, seeded.products, seeded.sellers.len());
+    println!(
+        "seeded {} categories and {} products from {} shops",
+        seeded.categories,
+        seeded.products,
+        seeded.sellers.len()
+    );
     println!("sellers: {}", seeded.sellers.join(", "));
     println!("buyers:  {}", seeded.buyers.join(", "));
     println!("password of every demo account: {}", seeded.password);
@@ -62,20 +67,23 @@ pub async fn seed(config: &Config, options: &SeedOptions, password: &str) -> any
     let mut sellers = Vec::new();
     for shop in SHOPS {
         let email = format!("{}@example.com", shop.login);
-        let registration = Registration { email: email.clone(), password: password.to_owned(), display_name: shop.owner.to_owned() };
+        let registration =
+            Registration { email: email.clone(), password: password.to_owned(), display_name: shop.owner.to_owned() };
         let user = match identity.register(registration, seed_address).await {
             Ok(user) => user,
             Err(IdentityError::EmailTaken) => anyhow::bail!("this data directory is seeded already ({email} exists)"),
             Err(err) => return Err(anyhow!("cannot register {email}: {}", err.explain())),
         };
-        let application = identity.apply(user.id, shop.shop, shop.pitch).await.map_err(|e| anyhow!("{}", e.explain()))?;
+        let application =
+            identity.apply(user.id, shop.shop, shop.pitch).await.map_err(|e| anyhow!("{}", e.explain()))?;
         identity.approve_as_operator(application.id).await.map_err(|e| anyhow!("{}", e.explain()))?;
         sellers.push((user.id, email, shop));
     }
     let mut buyers = Vec::new();
     for (login, name) in [("ada", "Ada Lovelace"), ("grace", "Grace Hopper")] {
         let email = format!("{login}@example.com");
-        let registration = Registration { email: email.clone(), password: password.to_owned(), display_name: name.to_owned() };
+        let registration =
+            Registration { email: email.clone(), password: password.to_owned(), display_name: name.to_owned() };
         identity.register(registration, seed_address).await.map_err(|e| anyhow!("{}", e.explain()))?;
         buyers.push(email);
     }
@@ -121,7 +129,9 @@ pub async fn seed(config: &Config, options: &SeedOptions, password: &str) -> any
         let variant_seed = rng.u64(..6);
         let picture = pictures
             .entry((kind_index, variant_seed))
-            .or_insert_with(|| Bytes::from(demo_image(options.seed ^ (kind_index as u64 * 31 + variant_seed), kind.shape, 480)))
+            .or_insert_with(|| {
+                Bytes::from(demo_image(options.seed ^ (kind_index as u64 * 31 + variant_seed), kind.shape, 480))
+            })
             .clone();
         catalog.add_image(&seller, view.id, picture).await.map_err(explain)?;
         if n % 29 == 3 {

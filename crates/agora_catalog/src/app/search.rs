@@ -28,6 +28,8 @@ pub struct SearchParams {
     pub seller: Option<Uuid>,
     /// Only products with units available.
     pub in_stock: Option<bool>,
+    /// Only products an admin features on the home page.
+    pub featured: Option<bool>,
     /// `relevance` (the default with words), `newest` (the default without), `price_asc`, `price_desc`.
     #[param(value_type = Option<String>)]
     pub sort: Option<Sort>,
@@ -111,6 +113,7 @@ impl Catalog {
             max_price: params.max_price,
             seller_id: params.seller,
             in_stock: params.in_stock.unwrap_or(false),
+            featured: params.featured.unwrap_or(false),
         };
         let mut hits = search::search(&mut conn, &filters, sort, after.as_ref(), size.fetch_limit()).await?;
         let more = hits.len() > size.get() as usize;

@@ -17,7 +17,10 @@ use crate::domain::product::ProductInput;
 
 #[utoipa::path(get, path = "/products", tag = "products", params(SearchParams),
     responses((status = 200, description = "One page of products for sale", body = SearchResults), super::Invalid, super::NotFound))]
-pub async fn search(State(catalog): State<Catalog>, Query(params): Query<SearchParams>) -> Result<Response, CatalogError> {
+pub async fn search(
+    State(catalog): State<Catalog>,
+    Query(params): Query<SearchParams>,
+) -> Result<Response, CatalogError> {
     let key = format!("{params:?}");
     if let Some(json) = catalog.cache.search(&key) {
         return Ok(json_response(json));

@@ -44,6 +44,7 @@ pub struct Filters {
     pub max_price: Option<i64>,
     pub seller_id: Option<Uuid>,
     pub in_stock: bool,
+    pub featured: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -144,6 +145,9 @@ fn matching(sql: &mut Sql, dialect: Dialect, filters: &Filters, with_category: b
     }
     if filters.in_stock {
         sql.push(" AND p.available > 0");
+    }
+    if filters.featured {
+        sql.push(" AND p.featured = 1");
     }
 }
 

@@ -173,3 +173,22 @@ async fn bad_search_input_is_answered_clearly() {
     shop.get(&format!("/products?sort=price_asc&cursor={cursor}")).send().await.problem(422, "bad_cursor");
     shop.stop().await;
 }
+
+#[tokio::test]
+async fn the_featured_filter_gives_what_admins_feature() {
+    let shop = start().await;
+    let seller = shop.app.seller("alice@example.com", "Alice's Teas", &shop.admin).await;
+    let plain = shop.product_with_stock(&seller, "Plain tea", 3).await;
+    let star = shop.product_with_stock(&seller, "Star tea", 3).await;
+    let feature = |id: &str, on: bool| {
+        shop.post(&format!("/admin/products/{id}/feature"))
+            .bearer(&shop.admin.access)
+            .json(&serde_json::json!({ "featured": on }))
+    };
+    feature(&star, true).send().await.ok(200);
+    assert_eq!(ids(&search(&shop, "featured=true").await), [star.clone()]);
+    feature(&plain, true).send().await.ok(200);
+    feature(&star, false).send().await.ok(200);
+    assert_eq!(ids(&search(&shop, "featured=true").await), [plain]);
+    shop.stop().await;
+}

@@ -4,14 +4,15 @@
 mod account;
 mod admin;
 mod auth;
-mod home;
+mod catalog;
 mod sell;
+mod seller;
 
 use std::collections::BTreeMap;
 
 use agora_http::Problem;
 use askama::Template;
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
@@ -20,23 +21,46 @@ use axum::{Extension, Router};
 
 use crate::Storefront;
 use crate::chrome::Chrome;
+use crate::client::{ClientError, Problem as ServiceProblem};
 use crate::error::{ErrorPage, PageError, SessionEnded};
-use crate::identity::{ClientError, Problem as ServiceProblem};
 use crate::session::{self, Session, SignedIn};
 
 pub fn router(app: Storefront) -> Router {
+    let upload_limit = app.max_upload_bytes.saturating_add(seller::images::MULTIPART_OVERHEAD);
     Router::new()
-        .route("/", get(home::show))
+        .route("/", get(catalog::home::show))
+        .route("/search", get(catalog::search::show))
+        .route("/c/{slug}", get(catalog::category::show))
+        .route("/p/{id}", get(catalog::product::show))
         .route("/register", get(auth::register_form).post(auth::register))
         .route("/sign-in", get(auth::sign_in_form).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
         .route("/sell", get(sell::show).post(sell::apply))
+        .route("/sell/products", get(seller::products::list).post(seller::edit::create))
+        .route("/sell/products/new", get(seller::edit::new_form))
+        .route("/sell/products/{id}", post(seller::edit::update))
+        .route("/sell/products/{id}/edit", get(seller::edit::edit_form))
+        .route("/sell/products/{id}/delete", get(seller::products::confirm_delete).post(seller::products::delete))
+        .route("/sell/products/{id}/{action}", post(seller::products::set_hidden))
+        .route(
+            "/sell/products/{id}/images",
+            // Only this route takes a body as large as a picture.
+            post(seller::images::upload).layer(DefaultBodyLimit::max(upload_limit)),
+        )
+        .route("/sell/products/{id}/images/{image_id}/delete", post(seller::images::remove))
         .route("/admin/users", get(admin::users))
         .route("/admin/users/{id}/{action}", post(admin::user_action))
         .route("/admin/applications", get(admin::applications))
         .route("/admin/applications/{id}/{action}", post(admin::application_action))
+        .route("/admin/categories", get(admin::categories).post(admin::create_category))
+        .route("/admin/categories/{id}", post(admin::update_category))
+        .route("/admin/categories/{id}/delete", post(admin::delete_category))
+        .route("/admin/products", get(admin::products))
+        .route("/admin/products/{id}/hide", post(admin::hide_product))
+        .route("/admin/products/{id}/show", post(admin::show_product))
+        .route("/admin/products/{id}/feature", post(admin::feature_product))
         .fallback(not_found)
         .method_not_allowed_fallback(|| async { PageError::MethodNotAllowed })
         .layer(middleware::from_fn(error_pages))
@@ -143,6 +167,17 @@ impl FormErrors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// Removes the messages about fields the form does not have, and returns them (to show above it).
+    pub fn remove_unknown(&mut self, known: &[&str]) -> Vec<String> {
+        let unknown: Vec<String> = self.0.keys().filter(|k| !known.contains(&k.as_str())).cloned().collect();
+        unknown.iter().filter_map(|field| self.0.remove(field)).collect()
+    }
+
+    /// Sets the field's message, unless it has one already.
+    pub fn insert(&mut self, field: &str, message: impl Into<String>) {
+        self.0.entry(field.to_owned()).or_insert_with(|| message.into());
+    }
 }
 
 /// What a failed form submission shows: messages next to fields, or one message above the form.
@@ -232,7 +267,17 @@ pub fn local_path(next: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::local_path;
+    use super::{FormErrors, local_path};
+
+    #[test]
+    fn messages_about_fields_a_form_lacks_are_taken_out() {
+        let mut errors = FormErrors::default();
+        errors.insert("title", "Too short.");
+        errors.insert("expected_available", "Not a number.");
+        assert_eq!(errors.remove_unknown(&["title", "price"]), ["Not a number."]);
+        assert_eq!(errors.get("title"), "Too short.");
+        assert_eq!(errors.get("expected_available"), "");
+    }
 
     #[test]
     fn only_local_paths_are_returned_to() {

@@ -197,17 +197,22 @@ async fn an_admin_disables_a_user_who_is_then_signed_out() {
 
 #[tokio::test]
 async fn with_identity_down_pages_still_render_and_sign_in_says_it_is_unavailable() {
-    // A storefront whose identity service does not answer (nothing listens on port 9 here).
+    // A storefront whose identity and catalog do not answer (nothing listens on port 9 here).
     let app = agora_testkit::TestApp::builder()
         .services("storefront")
         .set("urls.identity", "http://127.0.0.1:9/api/identity")
+        .set("urls.catalog", "http://127.0.0.1:9/api/catalog")
         .set("settings.storefront.service_timeout_ms", "500")
         .start()
         .await
         .unwrap();
     let visitor = Visitor::new(&app);
     let home = visitor.get("/").await;
-    assert_eq!(home.status(), 200, "the home page does not need identity");
+    assert_eq!(home.status(), 200, "the home page needs neither");
+    assert!(home.text().await.unwrap().contains("Products cannot be shown right now."));
+    let search = visitor.get("/search?q=tea").await;
+    assert_eq!(search.status(), 503);
+    assert!(search.text().await.unwrap().contains("Temporarily unavailable"));
     let response =
         visitor.submit("/sign-in", "/sign-in", &[("email", "a@example.com"), ("password", "whatever 123")]).await;
     assert_eq!(response.status(), 503);
