@@ -21,18 +21,32 @@ pub async fn start() -> Shop {
 
 /// Starts on `backends` with these settings; `None` when the backends are not available here.
 pub async fn start_on(backends: Backends, settings: &[(&'static str, &str)]) -> Option<Shop> {
-    let mut builder = with_admin(TestApp::builder())
-        .service(Arc::new(IdentityService))
-        .service(Arc::new(CatalogService))
-        .backends(backends)
-        // Durability across power cuts is not under test; fsync on every commit would only slow the suite.
-        .set("database.sqlite_sync_every_commit", "false");
-    for (key, value) in settings {
-        builder = builder.set(key, *value);
+    Shop::start_with(backends, settings, Vec::new()).await
+}
+
+impl Shop {
+    /// Starts with other services too (a probe of events).
+    pub async fn start_with(
+        backends: Backends,
+        settings: &[(&'static str, &str)],
+        others: Vec<Arc<dyn agora_http::Service>>,
+    ) -> Option<Shop> {
+        let mut builder = with_admin(TestApp::builder())
+            .service(Arc::new(IdentityService))
+            .service(Arc::new(CatalogService))
+            .backends(backends)
+            // Durability across power cuts is not under test; fsync on every commit would only slow the suite.
+            .set("database.sqlite_sync_every_commit", "false");
+        for service in others {
+            builder = builder.service(service);
+        }
+        for (key, value) in settings {
+            builder = builder.set(key, *value);
+        }
+        let app = builder.start().await?;
+        let admin = app.admin().await;
+        Some(Shop { app, admin })
     }
-    let app = builder.start().await?;
-    let admin = app.admin().await;
-    Some(Shop { app, admin })
 }
 
 /// A product body the API accepts.

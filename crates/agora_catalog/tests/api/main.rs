@@ -7,6 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly where it unwraps")]
 
 mod categories;
+mod events;
 mod harness;
 mod holds;
 mod images;

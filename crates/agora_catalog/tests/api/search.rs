@@ -114,7 +114,16 @@ async fn filters_and_sorting_combine_on_postgres() {
 
 #[tokio::test]
 async fn paging_while_products_are_added_neither_repeats_nor_skips() {
-    let shop = start().await;
+    paging_while_adding(start().await).await;
+}
+
+#[tokio::test]
+async fn paging_while_products_are_added_neither_repeats_nor_skips_on_postgres() {
+    let Some(shop) = start_on(Backends::POSTGRES, &[]).await else { return };
+    paging_while_adding(shop).await;
+}
+
+async fn paging_while_adding(shop: Shop) {
     let seller = shop.app.seller("alice@example.com", "Alice's Teas", &shop.admin).await;
     let category = shop.category("Tea", None).await;
     let mut originals = HashSet::new();
