@@ -14,6 +14,8 @@ pub struct CatalogSettings {
     pub hold_ttl_secs: u64,
     /// How often expired holds are looked for.
     pub hold_sweep_secs: u64,
+    /// Units one account may hold at once in open holds (its checkouts); more is refused.
+    pub max_held_units_per_owner: i64,
     /// Low-stock threshold of a new product (the seller may change it per product).
     pub low_stock_threshold: i64,
     /// Images per product.
@@ -30,6 +32,7 @@ impl Default for CatalogSettings {
             currency: "EUR".to_owned(),
             hold_ttl_secs: 900,
             hold_sweep_secs: 5,
+            max_held_units_per_owner: 1000,
             low_stock_threshold: 3,
             max_images: 8,
             cache_ttl_ms: 1000,

@@ -13,7 +13,7 @@ use super::{Catalog, owns_or_admin};
 use crate::domain::hold::{HoldInput, Transition};
 use crate::domain::{CatalogError, Hold, HoldRequest, HoldStatus};
 use crate::store::stock::{self, Levels};
-use crate::store::{holds, products};
+use crate::store::{holds, products, sellers};
 
 /// A hold as the API shows it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -63,6 +63,13 @@ impl Catalog {
         if !holds::insert(&mut tx, &hold).await? {
             tx.rollback().await?;
             return self.existing(owner_id, request).await;
+        }
+        // One account cannot take the shop off sale by holding everything (a rough cap: concurrent holds of
+        // one owner on PostgreSQL may pass it together).
+        let limit = self.settings.max_held_units_per_owner;
+        if holds::units_held_by(&mut tx, owner_id).await? > limit {
+            tx.rollback().await?;
+            return Err(CatalogError::HoldLimit(limit));
         }
         let mut short = Vec::new();
         let mut moved = Vec::new();
@@ -117,18 +124,21 @@ impl Catalog {
         if hold.owner_id != owner_id {
             return Err(CatalogError::HoldIdReused);
         }
-        if hold.lines != request.lines && hold.status != HoldStatus::Rejected {
+        if hold.lines != request.lines {
             return Err(CatalogError::HoldIdReused);
         }
         outcome(hold)
     }
 
     async fn short_line(&self, tx: &mut agora_db::Tx, line: &HoldLine) -> Result<ShortLine, CatalogError> {
+        // Only a product for sale is described: a hidden, deleted or suspended one is just unavailable.
         let product = products::find(tx, line.product_id).await?;
         let (title, available) = match product {
-            Some(p) if p.status == crate::domain::ProductStatus::Active => (p.title, p.available),
-            Some(p) => (p.title, 0),
-            None => (String::new(), 0),
+            Some(p) if p.status == crate::domain::ProductStatus::Active => {
+                let seller_active = sellers::find(tx, p.seller_id).await?.is_none_or(|s| s.active);
+                if seller_active { (p.title, p.available) } else { (String::new(), 0) }
+            }
+            _ => (String::new(), 0),
         };
         Ok(ShortLine { product_id: line.product_id, title, requested: line.quantity, available })
     }
@@ -159,7 +169,7 @@ impl Catalog {
     /// expired rather than confirmed.
     pub async fn end_hold(&self, id: Uuid, owner: Option<Uuid>, to: HoldStatus) -> Result<Hold, CatalogError> {
         let mut tx = self.begin().await?;
-        let mut hold = holds::find(&mut tx, id).await?.ok_or(CatalogError::HoldNotFound)?;
+        let mut hold = holds::find_for_update(&mut tx, id).await?.ok_or(CatalogError::HoldNotFound)?;
         if owner.is_some_and(|o| o != hold.owner_id) {
             return Err(CatalogError::HoldNotFound);
         }
@@ -208,23 +218,25 @@ impl Catalog {
         Ok(hold)
     }
 
-    /// Expires every placed hold whose time is up; returns how many.
+    /// Expires every placed hold whose time is up; returns how many. A hold that cannot be expired is
+    /// logged and skipped, so it cannot keep the others from expiring.
     pub async fn expire_holds(&self) -> Result<usize, CatalogError> {
+        let due = {
+            let mut conn = self.db.pool().acquire().await?;
+            holds::expired(&mut conn, Timestamp::now(), 500).await?
+        };
         let mut expired = 0;
-        loop {
-            let due = {
-                let mut conn = self.db.pool().acquire().await?;
-                holds::expired(&mut conn, Timestamp::now(), 100).await?
-            };
-            if due.is_empty() {
-                return Ok(expired);
-            }
-            for id in due {
-                match self.end_hold(id, None, HoldStatus::Expired).await {
-                    Ok(_) | Err(CatalogError::HoldNotActive(_)) => expired += 1,
-                    Err(err) => return Err(err),
+        for id in due {
+            match self.end_hold(id, None, HoldStatus::Expired).await {
+                Ok(hold) if hold.status == HoldStatus::Expired => expired += 1,
+                // Confirmed or released meanwhile.
+                Ok(_) | Err(CatalogError::HoldNotActive(_)) => {}
+                Err(err) => {
+                    metrics::counter!("agora_catalog_hold_expiry_failures_total").increment(1);
+                    tracing::error!(hold.id = %id, error = %err, "a stock hold could not be expired");
                 }
             }
         }
+        Ok(expired)
     }
 }

@@ -35,6 +35,7 @@ impl Catalog {
         let stored = self.media.put_image(upload).await?;
         let mut tx = self.begin().await?;
         let mut product = self.own_product(&mut tx, caller, product_id).await?;
+        self.check_seller(&mut tx, caller.user_id).await?;
         let count = images::of_products(&mut tx, &[product_id]).await?.len();
         if count >= self.settings.max_images {
             return Err(CatalogError::TooManyImages(self.settings.max_images));
@@ -58,6 +59,7 @@ impl Catalog {
         caller.require(Role::Seller)?;
         let mut tx = self.begin().await?;
         let mut product = self.own_product(&mut tx, caller, product_id).await?;
+        self.check_seller(&mut tx, caller.user_id).await?;
         let removed = images::delete(&mut tx, product_id, image_id).await?.ok_or(CatalogError::ImageNotFound)?;
         self.touch(&mut tx, &mut product).await?;
         let still_used = images::key_in_use(&mut tx, &removed.stored.key).await?;

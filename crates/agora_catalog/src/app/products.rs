@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::views::{self, ProductView};
 use super::{Catalog, owns_or_admin};
-use crate::domain::product::ProductInput;
+use crate::domain::product::{MAX_STOCK, ProductInput};
 use crate::domain::{CatalogError, ProductDraft, ProductStatus};
 use crate::store::products::{self, Product};
 use crate::store::stock::Levels;
@@ -81,7 +81,10 @@ impl Catalog {
         product.attributes = draft.attributes;
         product.low_stock_threshold = draft.low_stock_threshold;
         product.available = match input.expected_available {
-            Some(seen) => (before.available + (draft.stock - seen)).clamp(0, crate::domain::product::MAX_STOCK),
+            Some(seen) if !(0..=MAX_STOCK).contains(&seen) => {
+                return Err(CatalogError::field("expected_available", format!("give a number from 0 to {MAX_STOCK}")));
+            }
+            Some(seen) => (before.available + (draft.stock - seen)).clamp(0, MAX_STOCK),
             None => draft.stock,
         };
         product.version += 1;
@@ -159,9 +162,8 @@ impl Catalog {
         let mut tx = self.begin().await?;
         let mut product = products::get_for_update(&mut tx, id).await?;
         if product.featured != featured {
+            // Not part of what other services keep of a product, so no new version and no event.
             product.featured = featured;
-            product.version += 1;
-            product.updated_at = Timestamp::now();
             products::update(&mut tx, &product).await?;
         }
         let view = views::build(&mut tx, vec![product], Some(caller)).await?;
@@ -214,8 +216,14 @@ impl Catalog {
         let mut conn = self.db.pool().acquire().await?;
         let found = products::find_many(&mut conn, ids).await?;
         let mut listed: Vec<Product> = Vec::with_capacity(found.len());
+        let mut suspended = std::collections::HashMap::new();
         for id in ids {
-            if let Some(p) = found.iter().find(|p| p.id == *id && p.status == ProductStatus::Active) {
+            let Some(p) = found.iter().find(|p| p.id == *id && p.status == ProductStatus::Active) else { continue };
+            if !suspended.contains_key(&p.seller_id) {
+                let off = sellers::find(&mut conn, p.seller_id).await?.is_some_and(|s| !s.active);
+                suspended.insert(p.seller_id, off);
+            }
+            if suspended.get(&p.seller_id) == Some(&false) {
                 listed.push(p.clone());
             }
         }
@@ -267,7 +275,7 @@ impl Catalog {
 
     /// A suspended shop (identity revoked the seller role) cannot list or change products, even while its
     /// last access token is still valid.
-    async fn check_seller(&self, tx: &mut agora_db::Tx, seller_id: Uuid) -> Result<(), CatalogError> {
+    pub(super) async fn check_seller(&self, tx: &mut agora_db::Tx, seller_id: Uuid) -> Result<(), CatalogError> {
         match sellers::find(tx, seller_id).await? {
             Some(seller) if !seller.active => Err(CatalogError::SellerSuspended),
             _ => Ok(()),

@@ -43,8 +43,8 @@ pub enum CatalogError {
     HoldIdReused,
     #[error("the hold is {0}")]
     HoldNotActive(&'static str),
-    #[error("this hold belongs to someone else")]
-    NotHoldOwner,
+    #[error("you are holding {0} units or more already; finish or release a checkout first")]
+    HoldLimit(i64),
     #[error("the page cursor is not valid for this list; start from the first page")]
     BadCursor,
     #[error("{0}")]
@@ -100,7 +100,7 @@ impl ApiError for CatalogError {
         match self {
             Invalid(_) | BadCursor | CategoryCycle | CategoryTooDeep(_) => ErrorKind::Invalid,
             ProductNotFound | CategoryNotFound | ImageNotFound | HoldNotFound => ErrorKind::NotFound,
-            NotOwner | SellerSuspended | NotHoldOwner => ErrorKind::Forbidden,
+            NotOwner | SellerSuspended => ErrorKind::Forbidden,
             HiddenByAdmin(_)
             | CategoryNameTaken
             | CategoryHasChildren
@@ -109,8 +109,10 @@ impl ApiError for CatalogError {
             | InsufficientStock(..)
             | HoldIdReused
             | HoldNotActive(_) => ErrorKind::Conflict,
+            HoldLimit(_) => ErrorKind::RateLimited,
             Image(err) if err.is_bad_input() => ErrorKind::Invalid,
-            Image(_) => ErrorKind::Unavailable,
+            // A storage failure's text names paths and buckets: logged, never shown.
+            Image(_) => ErrorKind::Internal,
             Auth(err) => err.kind(),
             Db(_) | Event(_) | Internal(_) => ErrorKind::Internal,
         }
@@ -136,7 +138,7 @@ impl ApiError for CatalogError {
             InsufficientStock(..) => "insufficient_stock",
             HoldIdReused => "hold_id_reused",
             HoldNotActive(_) => "hold_not_active",
-            NotHoldOwner => "not_hold_owner",
+            HoldLimit(_) => "hold_limit",
             BadCursor => "bad_cursor",
             Image(err) => err.code(),
             Auth(err) => err.code(),

@@ -91,7 +91,11 @@ pub async fn update(
         // Prefix replacement: every path in the subtree starts with old_path.
         sqlx::query("UPDATE categories SET path = $1 || SUBSTR(path, $2) WHERE path LIKE $3")
             .bind(&c.path)
-            .bind(old_path.len() as i64 + 1)
+            // An INTEGER, as PostgreSQL's substr(text, integer) wants.
+            .bind(
+                i32::try_from(old_path.len() + 1)
+                    .map_err(|_| CatalogError::CategoryTooDeep(crate::domain::category::MAX_DEPTH))?,
+            )
             .bind(format!("{old_path}%"))
             .execute(conn)
             .await?;

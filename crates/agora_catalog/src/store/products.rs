@@ -153,7 +153,7 @@ pub async fn find_many(conn: &mut AnyConnection, ids: &[Uuid]) -> Result<Vec<Pro
     rows(query.fetch_all(conn).await?)
 }
 
-/// Writes every field except stock and bumps the version (the caller holds the row lock).
+/// Writes every field except stock, with the version the caller set (it holds the row lock).
 pub async fn update(conn: &mut AnyConnection, p: &Product) -> Result<(), CatalogError> {
     sqlx::query(
         "UPDATE products SET title = $1, description = $2, price_minor = $3, currency = $4, category_id = $5, \

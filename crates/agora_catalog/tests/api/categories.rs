@@ -3,11 +3,22 @@
 
 use serde_json::json;
 
-use crate::harness::{product_body, start};
+use agora_testkit::Backends;
+
+use crate::harness::{Shop, product_body, start, start_on};
 
 #[tokio::test]
 async fn browsing_a_category_includes_its_subcategories_even_after_a_move() {
-    let shop = start().await;
+    subtree_after_move(start().await).await;
+}
+
+#[tokio::test]
+async fn browsing_a_category_includes_its_subcategories_even_after_a_move_on_postgres() {
+    let Some(shop) = start_on(Backends::POSTGRES, &[]).await else { return };
+    subtree_after_move(shop).await;
+}
+
+async fn subtree_after_move(shop: Shop) {
     let seller = shop.app.seller("alice@example.com", "Alice's Teas", &shop.admin).await;
     let drinks = shop.category("Drinks", None).await;
     let tea = shop.category("Tea", Some(&drinks)).await;

@@ -117,7 +117,16 @@ async fn a_hold_takes_every_line_or_none_and_a_rejection_is_repeated() {
 
 #[tokio::test]
 async fn a_hold_ends_once_by_confirm_or_release() {
-    let shop = start().await;
+    ends_once(start().await).await;
+}
+
+#[tokio::test]
+async fn a_hold_ends_once_by_confirm_or_release_on_postgres() {
+    let Some(shop) = start_on(Backends::POSTGRES, &[]).await else { return };
+    ends_once(shop).await;
+}
+
+async fn ends_once(shop: Shop) {
     let seller = shop.app.seller("alice@example.com", "Alice's Teas", &shop.admin).await;
     let product = shop.product_with_stock(&seller, "Green tea", 10).await;
     let buyer = shop.app.buyer("carol@example.com").await;
@@ -188,5 +197,22 @@ async fn bad_hold_requests_name_the_line() {
     let unknown = hold_body(Uuid::now_v7(), &[(&product, 1)]);
     let reply = shop.post("/holds").bearer(&buyer.access).json(&unknown).send().await;
     assert_eq!(reply.problem(409, "insufficient_stock")["short_lines"][0]["available"], 0);
+    shop.stop().await;
+}
+
+#[tokio::test]
+async fn one_account_cannot_hold_more_than_its_share() {
+    let shop = start_on(Backends::EMBEDDED, &[("settings.catalog.max_held_units_per_owner", "5")]).await.unwrap();
+    let seller = shop.app.seller("alice@example.com", "Alice's Teas", &shop.admin).await;
+    let product = shop.product_with_stock(&seller, "Green tea", 100).await;
+    let buyer = shop.app.buyer("carol@example.com").await;
+    let first = hold_body(Uuid::now_v7(), &[(&product, 4)]);
+    shop.post("/holds").bearer(&buyer.access).json(&first).send().await.ok(201);
+    let second = hold_body(Uuid::now_v7(), &[(&product, 2)]);
+    shop.post("/holds").bearer(&buyer.access).json(&second).send().await.problem(429, "hold_limit");
+    assert_eq!(stock(&shop, &seller, &product).await, (96, 4, 0), "the refused hold took nothing");
+    // Another buyer is not affected.
+    let other = shop.app.buyer("dave@example.com").await;
+    shop.post("/holds").bearer(&other.access).json(&second).send().await.ok(201);
     shop.stop().await;
 }
