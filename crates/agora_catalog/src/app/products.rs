@@ -219,11 +219,15 @@ impl Catalog {
         let mut suspended = std::collections::HashMap::new();
         for id in ids {
             let Some(p) = found.iter().find(|p| p.id == *id && p.status == ProductStatus::Active) else { continue };
-            if !suspended.contains_key(&p.seller_id) {
-                let off = sellers::find(&mut conn, p.seller_id).await?.is_some_and(|s| !s.active);
-                suspended.insert(p.seller_id, off);
-            }
-            if suspended.get(&p.seller_id) == Some(&false) {
+            let off = match suspended.get(&p.seller_id) {
+                Some(off) => *off,
+                None => {
+                    let off = sellers::find(&mut conn, p.seller_id).await?.is_some_and(|s| !s.active);
+                    suspended.insert(p.seller_id, off);
+                    off
+                }
+            };
+            if !off {
                 listed.push(p.clone());
             }
         }
