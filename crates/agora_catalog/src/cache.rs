@@ -1,13 +1,18 @@
 //! What visitors read most — product JSON and search answers — kept serialized in memory for a moment
-//! (`settings.catalog.cache_ttl_ms`). A write through this instance forgets what it changed at once (a
+//! (`settings.catalog.cache_ttl_ms`). Concurrent misses of one key wait for a single load, so a popular
+//! page never stampedes the database. A write through this instance forgets what it changed at once (a
 //! product's entry, and every search, since any search may include it); another instance's writes show
-//! after at most the time to live. Seller-only views are never cached.
+//! after at most the time to live. Seller and admin views are never cached.
 
+use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use moka::sync::Cache;
+use moka::future::Cache;
 use uuid::Uuid;
+
+use crate::domain::CatalogError;
 
 /// A product's public JSON and its seller (a seller or admin reading it gets the fuller view instead).
 #[derive(Clone)]
@@ -32,31 +37,48 @@ impl ReadCache {
         ReadCache { inner }
     }
 
-    pub fn product(&self, id: Uuid) -> Option<CachedProduct> {
-        self.inner.as_ref().and_then(|(products, _)| products.get(&id))
-    }
-
-    pub fn keep_product(&self, id: Uuid, entry: CachedProduct) {
-        if let Some((products, _)) = &self.inner {
-            products.insert(id, entry);
+    pub async fn product(&self, id: Uuid) -> Option<CachedProduct> {
+        match &self.inner {
+            Some((products, _)) => products.get(&id).await,
+            None => None,
         }
     }
 
-    pub fn search(&self, key: &str) -> Option<Bytes> {
-        self.inner.as_ref().and_then(|(_, searches)| searches.get(key))
+    /// The cached entry, or `load`'s (kept), loaded once however many ask at the same time.
+    pub async fn product_or(
+        &self,
+        id: Uuid,
+        load: impl Future<Output = Result<CachedProduct, CatalogError>>,
+    ) -> Result<CachedProduct, CatalogError> {
+        match &self.inner {
+            Some((products, _)) => products.try_get_with(id, load).await.map_err(|e| shared(&e)),
+            None => load.await,
+        }
     }
 
-    pub fn keep_search(&self, key: String, json: Bytes) {
-        if let Some((_, searches)) = &self.inner {
-            searches.insert(key, json);
+    pub async fn keep_product(&self, id: Uuid, entry: CachedProduct) {
+        if let Some((products, _)) = &self.inner {
+            products.insert(id, entry).await;
+        }
+    }
+
+    /// The cached answer of a search, or `load`'s (kept), loaded once however many ask at the same time.
+    pub async fn search_or(
+        &self,
+        key: String,
+        load: impl Future<Output = Result<Bytes, CatalogError>>,
+    ) -> Result<Bytes, CatalogError> {
+        match &self.inner {
+            Some((_, searches)) => searches.try_get_with(key, load).await.map_err(|e| shared(&e)),
+            None => load.await,
         }
     }
 
     /// These products changed: their entries and every search answer are stale.
-    pub fn changed(&self, ids: &[Uuid]) {
+    pub async fn changed(&self, ids: &[Uuid]) {
         if let Some((products, searches)) = &self.inner {
             for id in ids {
-                products.invalidate(id);
+                products.invalidate(id).await;
             }
             searches.invalidate_all();
         }
@@ -68,5 +90,16 @@ impl ReadCache {
             products.invalidate_all();
             searches.invalidate_all();
         }
+    }
+}
+
+/// The error every waiter of a failed load gets: what the client should see, the rest as internal.
+fn shared(err: &Arc<CatalogError>) -> CatalogError {
+    match err.as_ref() {
+        CatalogError::ProductNotFound => CatalogError::ProductNotFound,
+        CatalogError::CategoryNotFound => CatalogError::CategoryNotFound,
+        CatalogError::BadCursor => CatalogError::BadCursor,
+        CatalogError::Invalid(fields) => CatalogError::Invalid(fields.clone()),
+        other => CatalogError::Internal(other.to_string()),
     }
 }

@@ -13,6 +13,8 @@ pub struct StorefrontSettings {
     pub secure_cookies: String,
     /// How long a call to another service may take before the page says it is unavailable, in milliseconds.
     pub service_timeout_ms: u64,
+    /// Products as signed-out visitors see them are kept this long, in milliseconds (0: never).
+    pub catalog_cache_ms: u64,
     /// The marketplace's currency (ISO 4217), in which sellers' price fields are sent to catalog. It must be
     /// catalog's `settings.catalog.currency`; if they differ, catalog refuses prices and the form says so.
     pub currency: String,
@@ -27,6 +29,7 @@ impl Default for StorefrontSettings {
             cookie_key: String::new(),
             secure_cookies: "auto".to_owned(),
             service_timeout_ms: 5000,
+            catalog_cache_ms: 1000,
             currency: "EUR".to_owned(),
             max_upload_bytes: 5 * 1024 * 1024,
         }

@@ -123,7 +123,7 @@ impl Service for StorefrontService {
         let timeout = Duration::from_millis(settings.service_timeout_ms);
         let app = Storefront {
             identity: IdentityClient::new(identity_url, timeout),
-            catalog: CatalogClient::new(catalog_url, timeout),
+            catalog: CatalogClient::new(catalog_url, timeout, Duration::from_millis(settings.catalog_cache_ms)),
             currency,
             max_upload_bytes: settings.max_upload_bytes,
             cookie_key,

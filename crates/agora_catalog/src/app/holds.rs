@@ -96,7 +96,7 @@ impl Catalog {
         let placed = HoldPlaced { hold_id: hold.id, owner_id, lines: hold.lines.clone(), expires_at: hold.expires_at };
         self.outbox.emit(&mut tx, &HoldEvent::Placed(placed)).await?;
         tx.commit().await?;
-        self.cache.changed(&request.lines.iter().map(|l| l.product_id).collect::<Vec<_>>());
+        self.cache.changed(&request.lines.iter().map(|l| l.product_id).collect::<Vec<_>>()).await;
         metrics::counter!("agora_catalog_holds_total", "outcome" => "placed").increment(1);
         tracing::info!(hold.id = %hold.id, lines = hold.lines.len(), "stock held");
         Ok(hold)
@@ -208,7 +208,7 @@ impl Catalog {
         };
         self.outbox.emit(&mut tx, &event).await?;
         tx.commit().await?;
-        self.cache.changed(&hold.lines.iter().map(|l| l.product_id).collect::<Vec<_>>());
+        self.cache.changed(&hold.lines.iter().map(|l| l.product_id).collect::<Vec<_>>()).await;
         metrics::counter!("agora_catalog_holds_total", "outcome" => to.as_str()).increment(1);
         tracing::info!(hold.id = %id, status = to.as_str(), "stock hold ended");
         hold.status = to;

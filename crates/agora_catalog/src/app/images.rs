@@ -44,7 +44,7 @@ impl Catalog {
         self.touch(&mut tx, &mut product).await?;
         let view = views::build(&mut tx, vec![product], Some(caller)).await?;
         tx.commit().await?;
-        self.cache.changed(&[product_id]);
+        self.cache.changed(&[product_id]).await;
         tracing::info!(product.id = %product_id, image.key = %stored.key, "product image added");
         view.into_iter().next().ok_or(CatalogError::ProductNotFound)
     }
@@ -65,7 +65,7 @@ impl Catalog {
         let still_used = images::key_in_use(&mut tx, &removed.stored.key).await?;
         let view = views::build(&mut tx, vec![product], Some(caller)).await?;
         tx.commit().await?;
-        self.cache.changed(&[product_id]);
+        self.cache.changed(&[product_id]).await;
         if !still_used && let Err(err) = self.media.delete_image(&removed.stored).await {
             tracing::warn!(error = %err, image.key = %removed.stored.key, "could not delete an unused image");
         }

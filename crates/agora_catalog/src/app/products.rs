@@ -51,7 +51,7 @@ impl Catalog {
         self.outbox.emit(&mut tx, &ProductEvent::Created(snapshot(&product, None))).await?;
         let view = views::build(&mut tx, vec![product], Some(caller)).await?;
         tx.commit().await?;
-        self.cache.changed(&[]);
+        self.cache.changed(&[]).await;
         let view = view.into_iter().next().ok_or_else(|| CatalogError::Internal("no view of a new product".into()))?;
         tracing::info!(product.id = %view.id, seller.id = %caller.user_id, "product listed");
         Ok(view)
@@ -110,7 +110,7 @@ impl Catalog {
         self.outbox.emit(&mut tx, &ProductEvent::Updated(snapshot(&product, thumbnail))).await?;
         let view = views::build(&mut tx, vec![product], Some(caller)).await?;
         tx.commit().await?;
-        self.cache.changed(&[id]);
+        self.cache.changed(&[id]).await;
         tracing::info!(product.id = %id, "product updated");
         view.into_iter().next().ok_or(CatalogError::ProductNotFound)
     }
@@ -129,7 +129,7 @@ impl Catalog {
         self.change_visibility(&mut tx, &mut product, hidden, None).await?;
         let view = views::build(&mut tx, vec![product], Some(caller)).await?;
         tx.commit().await?;
-        self.cache.changed(&[id]);
+        self.cache.changed(&[id]).await;
         view.into_iter().next().ok_or(CatalogError::ProductNotFound)
     }
 
@@ -151,7 +151,7 @@ impl Catalog {
         self.change_visibility(&mut tx, &mut product, hidden, hidden.then_some(reason)).await?;
         let view = views::build(&mut tx, vec![product], Some(caller)).await?;
         tx.commit().await?;
-        self.cache.changed(&[id]);
+        self.cache.changed(&[id]).await;
         tracing::info!(product.id = %id, hidden, "product moderated");
         view.into_iter().next().ok_or(CatalogError::ProductNotFound)
     }
@@ -168,7 +168,7 @@ impl Catalog {
         }
         let view = views::build(&mut tx, vec![product], Some(caller)).await?;
         tx.commit().await?;
-        self.cache.changed(&[id]);
+        self.cache.changed(&[id]).await;
         view.into_iter().next().ok_or(CatalogError::ProductNotFound)
     }
 
@@ -186,7 +186,7 @@ impl Catalog {
         let event = ProductDeleted { product_id: id, seller_id: product.seller_id, version: product.version };
         self.outbox.emit(&mut tx, &ProductEvent::Deleted(event)).await?;
         tx.commit().await?;
-        self.cache.changed(&[id]);
+        self.cache.changed(&[id]).await;
         tracing::info!(product.id = %id, "product deleted");
         Ok(())
     }

@@ -22,11 +22,7 @@ pub async fn search(
     Query(params): Query<SearchParams>,
 ) -> Result<Response, CatalogError> {
     let key = format!("{params:?}");
-    if let Some(json) = catalog.cache.search(&key) {
-        return Ok(json_response(json));
-    }
-    let json = to_json(&catalog.search(&params).await?)?;
-    catalog.cache.keep_search(key, json.clone());
+    let json = catalog.cache.search_or(key, async { to_json(&catalog.search(&params).await?) }).await?;
     Ok(json_response(json))
 }
 
@@ -39,15 +35,22 @@ pub async fn get_one(
 ) -> Result<Response, CatalogError> {
     // The public view serves everyone but the product's seller and admins, who see more.
     let public = |seller_id: Uuid| caller.as_ref().is_none_or(|c| c.user_id != seller_id && !c.has(Role::Admin));
-    if let Some(hit) = catalog.cache.product(id)
+    let Some(viewer) = caller.as_ref() else {
+        let load = async {
+            let view = catalog.product(None, id).await?;
+            Ok(CachedProduct { seller_id: view.seller.id, json: to_json(&view)? })
+        };
+        return Ok(json_response(catalog.cache.product_or(id, load).await?.json));
+    };
+    if let Some(hit) = catalog.cache.product(id).await
         && public(hit.seller_id)
     {
         return Ok(json_response(hit.json));
     }
-    let view = catalog.product(caller.as_ref(), id).await?;
+    let view = catalog.product(Some(viewer), id).await?;
     let json = to_json(&view)?;
     if public(view.seller.id) {
-        catalog.cache.keep_product(id, CachedProduct { seller_id: view.seller.id, json: json.clone() });
+        catalog.cache.keep_product(id, CachedProduct { seller_id: view.seller.id, json: json.clone() }).await;
     }
     Ok(json_response(json))
 }

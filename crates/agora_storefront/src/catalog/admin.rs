@@ -63,16 +63,20 @@ impl CatalogClient {
     /// Hides any product, telling its seller why.
     pub async fn moderate_hide(&self, token: &str, id: Uuid, reason: &str) -> Result<Product, ClientError> {
         let request = self.api.request(Method::POST, &format!("/admin/products/{id}/hide"), Some(token));
-        self.api.send(request.json(&json!({ "reason": reason }))).await
+        let outcome = self.api.send(request.json(&json!({ "reason": reason }))).await;
+        self.changed(id, outcome).await
     }
 
     pub async fn moderate_show(&self, token: &str, id: Uuid) -> Result<Product, ClientError> {
-        self.api.send(self.api.request(Method::POST, &format!("/admin/products/{id}/show"), Some(token))).await
+        let outcome =
+            self.api.send(self.api.request(Method::POST, &format!("/admin/products/{id}/show"), Some(token))).await;
+        self.changed(id, outcome).await
     }
 
     /// Features the product on the home page, or stops featuring it.
     pub async fn feature(&self, token: &str, id: Uuid, featured: bool) -> Result<Product, ClientError> {
         let request = self.api.request(Method::POST, &format!("/admin/products/{id}/feature"), Some(token));
-        self.api.send(request.json(&json!({ "featured": featured }))).await
+        let outcome = self.api.send(request.json(&json!({ "featured": featured }))).await;
+        self.changed(id, outcome).await
     }
 }

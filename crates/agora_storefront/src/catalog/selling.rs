@@ -54,18 +54,23 @@ impl CatalogClient {
     }
 
     pub async fn update_product(&self, token: &str, id: Uuid, input: &ProductInput) -> Result<Product, ClientError> {
-        self.api.send(self.api.request(Method::PUT, &format!("/products/{id}"), Some(token)).json(input)).await
+        let outcome =
+            self.api.send(self.api.request(Method::PUT, &format!("/products/{id}"), Some(token)).json(input)).await;
+        self.changed(id, outcome).await
     }
 
     pub async fn delete_product(&self, token: &str, id: Uuid) -> Result<(), ClientError> {
         let request = self.api.request(Method::DELETE, &format!("/products/{id}"), Some(token));
-        self.api.send::<Option<()>>(request).await.map(|_| ())
+        let outcome = self.api.send::<Option<()>>(request).await.map(|_| ());
+        self.changed(id, outcome).await
     }
 
     /// Takes the product off sale (`hidden`) or puts it back.
     pub async fn set_hidden(&self, token: &str, id: Uuid, hidden: bool) -> Result<Product, ClientError> {
         let action = if hidden { "hide" } else { "show" };
-        self.api.send(self.api.request(Method::POST, &format!("/products/{id}/{action}"), Some(token))).await
+        let outcome =
+            self.api.send(self.api.request(Method::POST, &format!("/products/{id}/{action}"), Some(token))).await;
+        self.changed(id, outcome).await
     }
 
     /// Adds a picture: its bytes as they were uploaded; catalog checks what they are.
@@ -76,11 +81,13 @@ impl CatalogClient {
             .header(CONTENT_TYPE, "application/octet-stream")
             .timeout(self.upload_timeout)
             .body(picture);
-        self.api.send(request).await
+        let outcome = self.api.send(request).await;
+        self.changed(id, outcome).await
     }
 
     pub async fn remove_image(&self, token: &str, id: Uuid, image_id: Uuid) -> Result<Product, ClientError> {
         let path = format!("/products/{id}/images/{image_id}");
-        self.api.send(self.api.request(Method::DELETE, &path, Some(token))).await
+        let outcome = self.api.send(self.api.request(Method::DELETE, &path, Some(token))).await;
+        self.changed(id, outcome).await
     }
 }
