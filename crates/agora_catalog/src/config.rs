@@ -35,7 +35,7 @@ impl Default for CatalogSettings {
             max_held_units_per_owner: 1000,
             low_stock_threshold: 3,
             max_images: 8,
-            cache_ttl_ms: 1000,
+            cache_ttl_ms: 5000,
             media: MediaSettings::default(),
         }
     }

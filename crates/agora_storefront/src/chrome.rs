@@ -11,7 +11,9 @@ pub struct NavLink {
 
 pub struct Chrome {
     pub title: String,
-    pub csrf: String,
+    /// Asked for the form token only when a page has a form, so a signed-out visitor browsing gets no
+    /// session cookie at all.
+    session: Session,
     pub flash: Option<Flash>,
     /// The signed-in user's name.
     pub user_name: Option<String>,
@@ -52,13 +54,18 @@ impl Chrome {
             .max_by_key(|href| href.len());
         Chrome {
             title: title.into(),
-            csrf: session.csrf(),
+            session: session.clone(),
             flash: session.take_flash(),
             user_name: user.map(|u| u.name),
             nav,
             current,
             search: String::new(),
         }
+    }
+
+    /// The session's form token (made on first use), for the `_csrf` field of a form.
+    pub fn csrf(&self) -> String {
+        self.session.csrf()
     }
 
     /// An RFC 3339 time as a date people read ("21 Nov 2026").

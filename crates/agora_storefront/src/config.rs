@@ -29,7 +29,7 @@ impl Default for StorefrontSettings {
             cookie_key: String::new(),
             secure_cookies: "auto".to_owned(),
             service_timeout_ms: 5000,
-            catalog_cache_ms: 1000,
+            catalog_cache_ms: 5000,
             currency: "EUR".to_owned(),
             max_upload_bytes: 5 * 1024 * 1024,
         }

@@ -73,7 +73,7 @@ impl std::fmt::Debug for SessionData {
 
 impl SessionData {
     fn new() -> SessionData {
-        SessionData { csrf: new_csrf(), user: None, flash: None }
+        SessionData { csrf: String::new(), user: None, flash: None }
     }
 }
 
@@ -100,13 +100,20 @@ impl Session {
         self.with(|d| d.user.clone())
     }
 
+    /// The form token, made on first use (a session that never shows a form needs no cookie).
     pub fn csrf(&self) -> String {
-        self.with(|d| d.csrf.clone())
+        self.with(|d| {
+            if d.csrf.is_empty() {
+                d.csrf = new_csrf();
+            }
+            d.csrf.clone()
+        })
     }
 
-    /// Whether a submitted form token matches, compared in constant time.
+    /// Whether a submitted form token matches, compared in constant time. A session that never made one
+    /// matches nothing.
     pub fn csrf_matches(&self, submitted: &str) -> bool {
-        let expected = self.csrf();
+        let expected = self.with(|d| d.csrf.clone());
         !expected.is_empty()
             && expected.len() == submitted.len()
             && expected.bytes().zip(submitted.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
@@ -164,7 +171,8 @@ pub async fn middleware(State(app): State<Storefront>, mut request: Request, nex
     let mut response = next.run(request).await;
 
     let data = session.with(|d| d.clone());
-    if loaded.as_ref() != Some(&data) {
+    // Written only when something changed: a visitor who was never asked for anything gets no cookie.
+    if loaded.as_ref().unwrap_or(&SessionData::new()) != &data {
         let value = serde_json::to_string(&data).unwrap_or_default();
         let mut cookie =
             Cookie::build((COOKIE, value)).path("/").http_only(true).same_site(SameSite::Lax).secure(secure);

@@ -69,10 +69,10 @@ async fn registering_signs_in_and_the_header_shows_only_what_a_buyer_can_use() {
 #[tokio::test]
 async fn the_session_cookie_is_http_only_same_site_and_secure_over_https() {
     let app = start().await;
-    let plain = app.client.get(app.url("/")).send().await.unwrap();
+    let plain = app.client.get(app.url("/sign-in")).send().await.unwrap();
     let cookie = plain.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"), "{cookie}");
-    let tls = app.client.get(app.url("/")).header("x-forwarded-proto", "https").send().await.unwrap();
+    let tls = app.client.get(app.url("/sign-in")).header("x-forwarded-proto", "https").send().await.unwrap();
     assert!(tls.headers()["set-cookie"].to_str().unwrap().contains("Secure"));
     assert!(!cookie.contains("eyJ"), "tokens are not readable in the cookie");
 }
@@ -244,4 +244,18 @@ async fn odd_requests_get_pages_not_json() {
     let bad_id = admin.post("/admin/users/not-a-uuid/disable", &[("reason", "x"), ("_csrf", &csrf)]).await;
     assert_eq!(bad_id.status(), 404);
     assert!(bad_id.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+}
+
+#[tokio::test]
+async fn browsing_without_a_form_sets_no_cookie_and_a_form_gets_its_token() {
+    let app = start().await;
+    let client = reqwest::Client::new();
+    for path in ["/", "/search?q=tea"] {
+        let response = client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert!(response.headers().get("set-cookie").is_none(), "{path} needs no session");
+    }
+    let form = client.get(app.url("/sign-in")).send().await.unwrap();
+    assert!(form.headers().get("set-cookie").is_some(), "a form's token lives in the session");
+    assert!(!csrf_of(&form.text().await.unwrap()).is_empty());
 }
