@@ -27,3 +27,17 @@ pub fn finish(mut doc: OpenApi, service: &str) -> OpenApi {
 #[derive(utoipa::OpenApi)]
 #[openapi(components(schemas(crate::Problem, crate::FieldError, crate::Role)))]
 struct Shared;
+
+/// Declares problem responses for a service's OpenAPI document: one type per status, each a
+/// `application/problem+json` body. The calling crate needs `utoipa`.
+#[macro_export]
+macro_rules! problem_responses {
+    ($($name:ident = $status:literal, $description:literal;)+) => {
+        $(
+            #[derive(utoipa::IntoResponses)]
+            #[response(status = $status, description = $description, content_type = "application/problem+json")]
+            #[expect(dead_code, reason = "describes a response in the OpenAPI document")]
+            pub struct $name($crate::Problem);
+        )+
+    };
+}

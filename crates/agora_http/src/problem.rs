@@ -40,6 +40,11 @@ impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
         FieldError { field: field.into(), message: message.into() }
     }
+
+    /// `field: message; …`, for people reading a terminal or a log.
+    pub fn explain(fields: &[FieldError]) -> String {
+        fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
+    }
 }
 
 /// A problem details body (RFC 9457).

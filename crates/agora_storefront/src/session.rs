@@ -96,6 +96,12 @@ impl Session {
         f(&mut data)
     }
 
+    /// Nothing is known of the visitor (not signed in, no message waiting): every such visitor sees the
+    /// same page.
+    pub fn is_blank(&self) -> bool {
+        self.with(|d| d.user.is_none() && d.flash.is_none())
+    }
+
     pub fn user(&self) -> Option<SignedIn> {
         self.with(|d| d.user.clone())
     }

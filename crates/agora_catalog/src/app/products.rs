@@ -12,7 +12,7 @@ use super::views::{self, ProductView};
 use super::{Catalog, owns_or_admin};
 use crate::domain::product::{MAX_STOCK, ProductInput};
 use crate::domain::{CatalogError, ProductDraft, ProductStatus};
-use crate::store::products::{self, Product};
+use crate::store::products::{self, Listing, Product};
 use crate::store::stock::Levels;
 use crate::store::{categories, images, sellers, stock};
 
@@ -244,7 +244,7 @@ impl Catalog {
         caller.require(Role::Seller)?;
         let after = cursor.map(|c| c.decode::<(i64, String)>()).transpose().map_err(|_| CatalogError::BadCursor)?;
         let mut conn = self.db.pool().acquire().await?;
-        let rows = products::list_by_seller(&mut conn, caller.user_id, after, size.fetch_limit()).await?;
+        let rows = products::list(&mut conn, Listing::OfSeller(caller.user_id), after, size.fetch_limit()).await?;
         page_of(&mut conn, rows, size, Some(caller)).await
     }
 
@@ -259,7 +259,8 @@ impl Catalog {
         caller.require(Role::Admin)?;
         let after = cursor.map(|c| c.decode::<(i64, String)>()).transpose().map_err(|_| CatalogError::BadCursor)?;
         let mut conn = self.db.pool().acquire().await?;
-        let rows = products::list_for_admin(&mut conn, only_hidden, after, size.fetch_limit()).await?;
+        let listing = if only_hidden { Listing::Hidden } else { Listing::All };
+        let rows = products::list(&mut conn, listing, after, size.fetch_limit()).await?;
         page_of(&mut conn, rows, size, Some(caller)).await
     }
 

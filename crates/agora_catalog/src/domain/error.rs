@@ -86,9 +86,7 @@ impl CatalogError {
     /// The error with its field messages, for a terminal or a log.
     pub fn explain(&self) -> String {
         match self {
-            CatalogError::Invalid(fields) => {
-                fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
-            }
+            CatalogError::Invalid(fields) => FieldError::explain(fields),
             other => other.to_string(),
         }
     }

@@ -7,29 +7,29 @@ use axum::extract::{Path, Query, State};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::products::PageParams;
 use crate::app::{Catalog, ProductView};
 use crate::domain::CatalogError;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-pub struct ListParams {
+pub struct HiddenFilter {
     /// Only hidden products.
     hidden: Option<bool>,
-    cursor: Option<String>,
-    limit: Option<u32>,
 }
 
-#[utoipa::path(get, path = "/admin/products", tag = "moderation", params(ListParams),
+#[utoipa::path(get, path = "/admin/products", tag = "moderation", params(HiddenFilter, PageParams),
     responses((status = 200, description = "Products newest first, hidden ones included", body = Page<ProductView>), super::Unauthenticated, super::Forbidden),
     security(("bearer" = [])))]
 pub async fn list(
     State(catalog): State<Catalog>,
     caller: Caller,
-    Query(params): Query<ListParams>,
+    Query(filter): Query<HiddenFilter>,
+    Query(page): Query<PageParams>,
 ) -> Result<Json<Page<ProductView>>, CatalogError> {
-    let cursor = params.cursor.map(Cursor::from);
-    let size = PageSize::clamp(params.limit);
-    Ok(Json(catalog.products_for_admin(&caller, params.hidden.unwrap_or(false), cursor.as_ref(), size).await?))
+    let cursor = page.cursor.map(Cursor::from);
+    let size = PageSize::clamp(page.limit);
+    Ok(Json(catalog.products_for_admin(&caller, filter.hidden.unwrap_or(false), cursor.as_ref(), size).await?))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

@@ -7,7 +7,6 @@ mod holds;
 mod images;
 mod products;
 
-use agora_http::Problem;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post};
@@ -37,18 +36,7 @@ pub fn openapi() -> OpenApi {
     agora_http::openapi::finish(<CatalogApi as utoipa::OpenApi>::openapi(), "catalog")
 }
 
-macro_rules! problem_responses {
-    ($($name:ident = $status:literal, $description:literal;)+) => {
-        $(
-            #[derive(utoipa::IntoResponses)]
-            #[response(status = $status, description = $description, content_type = "application/problem+json")]
-            #[expect(dead_code, reason = "describes a response in the OpenAPI document")]
-            pub struct $name(Problem);
-        )+
-    };
-}
-
-problem_responses! {
+agora_http::problem_responses! {
     Invalid = 422, "Invalid input: `errors` names each field (also 400 malformed, 413 too large, 415 wrong type)";
     Unauthenticated = 401, "No token, or a bad or expired one";
     Forbidden = 403, "The caller may not do this (`forbidden`, `not_product_owner`, `seller_suspended`)";

@@ -179,43 +179,38 @@ pub async fn update(conn: &mut AnyConnection, p: &Product) -> Result<(), Catalog
     Ok(())
 }
 
-/// A seller's products (not deleted), newest first; `after` is the last row of the previous page.
-pub async fn list_by_seller(
-    conn: &mut AnyConnection,
-    seller_id: Uuid,
-    after: Option<(i64, String)>,
-    limit: i64,
-) -> Result<Vec<Product>, CatalogError> {
-    let (created, id) = after.unwrap_or((i64::MAX, String::new()));
-    let sql = format!(
-        "SELECT {COLUMNS} FROM products p WHERE p.seller_id = $1 AND p.status <> 'deleted' \
-         AND (p.created_at < $2 OR (p.created_at = $2 AND p.id < $3)) \
-         ORDER BY p.created_at DESC, p.id DESC LIMIT $4"
-    );
-    let id = if id.is_empty() { "~".to_owned() } else { id };
-    let rows_ = sqlx::query_as::<_, ProductRow>(&sql)
-        .bind(seller_id.to_string())
-        .bind(created)
-        .bind(id)
-        .bind(limit)
-        .fetch_all(conn)
-        .await?;
-    rows(rows_)
+/// Which products a list shows.
+#[derive(Debug, Clone, Copy)]
+pub enum Listing {
+    /// A seller's products (deleted ones aside).
+    OfSeller(Uuid),
+    /// Every product but deleted ones, for moderation.
+    All,
+    /// Hidden products only.
+    Hidden,
 }
 
-/// Products for moderation: every status but deleted, optionally only hidden ones, newest first.
-pub async fn list_for_admin(
+/// Products newest first; `after` is the (creation time, id) of the previous page's last row.
+pub async fn list(
     conn: &mut AnyConnection,
-    only_hidden: bool,
+    listing: Listing,
     after: Option<(i64, String)>,
     limit: i64,
 ) -> Result<Vec<Product>, CatalogError> {
     let (created, id) = after.unwrap_or((i64::MAX, "~".to_owned()));
-    let status = if only_hidden { "p.status = 'hidden'" } else { "p.status <> 'deleted'" };
+    let filter = match listing {
+        Listing::OfSeller(_) => "p.seller_id = $4 AND p.status <> 'deleted'",
+        Listing::All => "p.status <> 'deleted'",
+        Listing::Hidden => "p.status = 'hidden'",
+    };
     let sql = format!(
-        "SELECT {COLUMNS} FROM products p WHERE {status} \
+        "SELECT {COLUMNS} FROM products p WHERE {filter} \
          AND (p.created_at < $1 OR (p.created_at = $1 AND p.id < $2)) \
          ORDER BY p.created_at DESC, p.id DESC LIMIT $3"
     );
-    rows(sqlx::query_as::<_, ProductRow>(&sql).bind(created).bind(id).bind(limit).fetch_all(conn).await?)
+    let mut query = sqlx::query_as::<_, ProductRow>(&sql).bind(created).bind(id).bind(limit);
+    if let Listing::OfSeller(seller) = listing {
+        query = query.bind(seller.to_string());
+    }
+    rows(query.fetch_all(conn).await?)
 }

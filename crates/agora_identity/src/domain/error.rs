@@ -66,10 +66,7 @@ impl IdentityError {
     /// The error with its field messages, for people reading a terminal or a log.
     pub fn explain(&self) -> String {
         match self {
-            IdentityError::Invalid(fields) => {
-                let lines: Vec<String> = fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
-                lines.join("; ")
-            }
+            IdentityError::Invalid(fields) => FieldError::explain(fields),
             other => other.to_string(),
         }
     }

@@ -8,7 +8,6 @@ mod sellers;
 use axum::Router;
 use axum::routing::{get, post, put};
 
-use agora_http::Problem;
 use utoipa::openapi::OpenApi;
 
 use crate::app::Identity;
@@ -36,18 +35,7 @@ pub fn openapi() -> OpenApi {
     agora_http::openapi::finish(<IdentityApi as utoipa::OpenApi>::openapi(), "identity")
 }
 
-macro_rules! problem_responses {
-    ($($name:ident = $status:literal, $description:literal;)+) => {
-        $(
-            #[derive(utoipa::IntoResponses)]
-            #[response(status = $status, description = $description, content_type = "application/problem+json")]
-            #[expect(dead_code, reason = "describes a response in the OpenAPI document")]
-            pub struct $name(Problem);
-        )+
-    };
-}
-
-problem_responses! {
+agora_http::problem_responses! {
     Invalid = 422, "Invalid input: `errors` names each field (also 400 malformed JSON, 413 too large, 415 not JSON)";
     Unauthenticated = 401, "No token, a bad or expired one, or wrong credentials";
     Forbidden = 403, "The caller may not do this (`forbidden`, `account_disabled`, `own_account`…)";

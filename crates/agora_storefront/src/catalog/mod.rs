@@ -7,7 +7,10 @@ mod search;
 mod selling;
 mod views;
 
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
+
+use axum::body::Bytes;
 
 use reqwest::Method;
 use uuid::Uuid;
@@ -19,12 +22,19 @@ pub use views::{CategoryCount, CategoryNode, FlatCategory, Image, Product, Searc
 
 use crate::client::{ClientError, ServiceClient};
 
+/// A product as signed-out visitors see it, and its page once rendered for them (identical for every
+/// visitor without a session), both forgotten together.
+pub struct PublicProduct {
+    pub product: Product,
+    pub page: OnceLock<Bytes>,
+}
+
 #[derive(Clone)]
 pub struct CatalogClient {
     api: ServiceClient,
     /// Products as signed-out visitors see them, for `settings.storefront.catalog_cache_ms`: the busiest
     /// page costs no call while it is fresh, and concurrent misses share one call.
-    public_products: Option<moka::future::Cache<Uuid, Product>>,
+    public_products: Option<moka::future::Cache<Uuid, Arc<PublicProduct>>>,
     /// Uploads get longer than other calls: the picture is decoded and re-encoded before catalog answers.
     upload_timeout: Duration,
 }
@@ -42,10 +52,21 @@ impl CatalogClient {
 
     /// A product as the visitor may see it (hidden ones only to their seller and admins).
     pub async fn product(&self, token: Option<&str>, id: Uuid) -> Result<Product, ClientError> {
-        let fetch = self.api.send(self.api.request(Method::GET, &format!("/products/{id}"), token));
-        match (&self.public_products, token) {
-            (Some(cache), None) => cache.try_get_with(id, fetch).await.map_err(|e| (*e).clone()),
-            _ => fetch.await,
+        match token {
+            None => Ok(self.public_product(id).await?.product.clone()),
+            Some(_) => self.api.send(self.api.request(Method::GET, &format!("/products/{id}"), token)).await,
+        }
+    }
+
+    /// A product as signed-out visitors see it, from the cache while fresh.
+    pub async fn public_product(&self, id: Uuid) -> Result<Arc<PublicProduct>, ClientError> {
+        let fetch = async {
+            let product = self.api.send(self.api.request(Method::GET, &format!("/products/{id}"), None)).await?;
+            Ok(Arc::new(PublicProduct { product, page: OnceLock::new() }))
+        };
+        match &self.public_products {
+            Some(cache) => cache.try_get_with(id, fetch).await.map_err(|e: Arc<ClientError>| (*e).clone()),
+            None => fetch.await,
         }
     }
 
