@@ -12,7 +12,7 @@ use bytes::Bytes;
 use moka::future::Cache;
 use uuid::Uuid;
 
-use crate::domain::CatalogError;
+use crate::domain::{CatalogError, Category};
 
 /// A product's public JSON and its seller (a seller or admin reading it gets the fuller view instead).
 #[derive(Clone)]
@@ -24,6 +24,8 @@ pub struct CachedProduct {
 #[derive(Clone)]
 pub struct ReadCache {
     inner: Option<(Cache<Uuid, CachedProduct>, Cache<String, Bytes>)>,
+    /// The category tree, which every product view names its trail from.
+    tree: Option<Cache<(), Arc<Vec<Category>>>>,
 }
 
 impl ReadCache {
@@ -34,7 +36,19 @@ impl ReadCache {
             let searches = Cache::builder().max_capacity(2_000).time_to_live(ttl).build();
             (products, searches)
         });
-        ReadCache { inner }
+        let tree = (!ttl.is_zero()).then(|| Cache::builder().max_capacity(1).time_to_live(ttl).build());
+        ReadCache { inner, tree }
+    }
+
+    /// The cached category tree, or `load`'s (kept).
+    pub async fn tree_or(
+        &self,
+        load: impl Future<Output = Result<Vec<Category>, CatalogError>>,
+    ) -> Result<Arc<Vec<Category>>, CatalogError> {
+        match &self.tree {
+            Some(tree) => tree.try_get_with((), async { load.await.map(Arc::new) }).await.map_err(|e| shared(&e)),
+            None => load.await.map(Arc::new),
+        }
     }
 
     pub async fn product(&self, id: Uuid) -> Option<CachedProduct> {
@@ -89,6 +103,9 @@ impl ReadCache {
         if let Some((products, searches)) = &self.inner {
             products.invalidate_all();
             searches.invalidate_all();
+        }
+        if let Some(tree) = &self.tree {
+            tree.invalidate_all();
         }
     }
 }

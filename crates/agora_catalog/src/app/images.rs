@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::Catalog;
 use super::products::{first_thumbnail, snapshot};
-use super::views::{self, ProductView};
+use super::views::ProductView;
 use crate::domain::CatalogError;
 use crate::store::{images, products};
 
@@ -42,7 +42,7 @@ impl Catalog {
         }
         images::insert(&mut tx, agora_core::new_id(), product_id, &stored).await?;
         self.touch(&mut tx, &mut product).await?;
-        let view = views::build(&mut tx, vec![product], Some(caller)).await?;
+        let view = self.views(&mut tx, vec![product], Some(caller)).await?;
         tx.commit().await?;
         self.cache.changed(&[product_id]).await;
         tracing::info!(product.id = %product_id, image.key = %stored.key, "product image added");
@@ -63,7 +63,7 @@ impl Catalog {
         let removed = images::delete(&mut tx, product_id, image_id).await?.ok_or(CatalogError::ImageNotFound)?;
         self.touch(&mut tx, &mut product).await?;
         let still_used = images::key_in_use(&mut tx, &removed.stored.key).await?;
-        let view = views::build(&mut tx, vec![product], Some(caller)).await?;
+        let view = self.views(&mut tx, vec![product], Some(caller)).await?;
         tx.commit().await?;
         self.cache.changed(&[product_id]).await;
         if !still_used && let Err(err) = self.media.delete_image(&removed.stored).await {

@@ -49,6 +49,24 @@ impl Catalog {
     }
 }
 
+impl Catalog {
+    /// The category tree, from the read cache while fresh.
+    async fn tree(&self, conn: &mut sqlx::AnyConnection) -> Result<Arc<Vec<crate::domain::Category>>, CatalogError> {
+        self.cache.tree_or(crate::store::categories::all(conn)).await
+    }
+
+    /// Views of `products` as `viewer` may see them.
+    async fn views(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        products: Vec<crate::store::products::Product>,
+        viewer: Option<&Caller>,
+    ) -> Result<Vec<ProductView>, CatalogError> {
+        let tree = self.tree(conn).await?;
+        views::build(conn, &tree, products, viewer).await
+    }
+}
+
 /// Whether `caller` may see and manage what `owner` owns: the owner, or an admin.
 fn owns_or_admin(caller: &Caller, owner: uuid::Uuid) -> bool {
     caller.user_id == owner || caller.has(Role::Admin)

@@ -8,7 +8,7 @@ use agora_events::catalog::{
 use agora_http::{Caller, Role};
 use uuid::Uuid;
 
-use super::views::{self, ProductView};
+use super::views::ProductView;
 use super::{Catalog, owns_or_admin};
 use crate::domain::product::{MAX_STOCK, ProductInput};
 use crate::domain::{CatalogError, ProductDraft, ProductStatus};
@@ -49,7 +49,7 @@ impl Catalog {
         };
         products::insert(&mut tx, &product).await?;
         self.outbox.emit(&mut tx, &ProductEvent::Created(snapshot(&product, None))).await?;
-        let view = views::build(&mut tx, vec![product], Some(caller)).await?;
+        let view = self.views(&mut tx, vec![product], Some(caller)).await?;
         tx.commit().await?;
         self.cache.changed(&[]).await;
         let view = view.into_iter().next().ok_or_else(|| CatalogError::Internal("no view of a new product".into()))?;
@@ -108,7 +108,7 @@ impl Catalog {
         }
         let thumbnail = first_thumbnail(&mut tx, id).await?;
         self.outbox.emit(&mut tx, &ProductEvent::Updated(snapshot(&product, thumbnail))).await?;
-        let view = views::build(&mut tx, vec![product], Some(caller)).await?;
+        let view = self.views(&mut tx, vec![product], Some(caller)).await?;
         tx.commit().await?;
         self.cache.changed(&[id]).await;
         tracing::info!(product.id = %id, "product updated");
@@ -127,7 +127,7 @@ impl Catalog {
             }
         }
         self.change_visibility(&mut tx, &mut product, hidden, None).await?;
-        let view = views::build(&mut tx, vec![product], Some(caller)).await?;
+        let view = self.views(&mut tx, vec![product], Some(caller)).await?;
         tx.commit().await?;
         self.cache.changed(&[id]).await;
         view.into_iter().next().ok_or(CatalogError::ProductNotFound)
@@ -149,7 +149,7 @@ impl Catalog {
         let mut tx = self.begin().await?;
         let mut product = products::get_for_update(&mut tx, id).await?;
         self.change_visibility(&mut tx, &mut product, hidden, hidden.then_some(reason)).await?;
-        let view = views::build(&mut tx, vec![product], Some(caller)).await?;
+        let view = self.views(&mut tx, vec![product], Some(caller)).await?;
         tx.commit().await?;
         self.cache.changed(&[id]).await;
         tracing::info!(product.id = %id, hidden, "product moderated");
@@ -166,7 +166,7 @@ impl Catalog {
             product.featured = featured;
             products::update(&mut tx, &product).await?;
         }
-        let view = views::build(&mut tx, vec![product], Some(caller)).await?;
+        let view = self.views(&mut tx, vec![product], Some(caller)).await?;
         tx.commit().await?;
         self.cache.changed(&[id]).await;
         view.into_iter().next().ok_or(CatalogError::ProductNotFound)
@@ -206,7 +206,7 @@ impl Catalog {
         if !visible {
             return Err(CatalogError::ProductNotFound);
         }
-        let views = views::build(&mut conn, vec![product], viewer).await?;
+        let views = self.views(&mut conn, vec![product], viewer).await?;
         views.into_iter().next().ok_or(CatalogError::ProductNotFound)
     }
 
@@ -231,7 +231,7 @@ impl Catalog {
                 listed.push(p.clone());
             }
         }
-        views::build(&mut conn, listed, None).await
+        self.views(&mut conn, listed, None).await
     }
 
     /// The caller's own products (hidden ones too), newest first.
@@ -245,7 +245,7 @@ impl Catalog {
         let after = cursor.map(|c| c.decode::<(i64, String)>()).transpose().map_err(|_| CatalogError::BadCursor)?;
         let mut conn = self.db.pool().acquire().await?;
         let rows = products::list(&mut conn, Listing::OfSeller(caller.user_id), after, size.fetch_limit()).await?;
-        page_of(&mut conn, rows, size, Some(caller)).await
+        self.page_of(&mut conn, rows, size, Some(caller)).await
     }
 
     /// Products for admins to moderate (all, or only hidden ones), newest first.
@@ -261,7 +261,7 @@ impl Catalog {
         let mut conn = self.db.pool().acquire().await?;
         let listing = if only_hidden { Listing::Hidden } else { Listing::All };
         let rows = products::list(&mut conn, listing, after, size.fetch_limit()).await?;
-        page_of(&mut conn, rows, size, Some(caller)).await
+        self.page_of(&mut conn, rows, size, Some(caller)).await
     }
 
     /// The caller's product, locked; another seller's product is [`CatalogError::NotOwner`].
@@ -369,15 +369,18 @@ impl Catalog {
     }
 }
 
-async fn page_of(
-    conn: &mut sqlx::AnyConnection,
-    rows: Vec<Product>,
-    size: PageSize,
-    viewer: Option<&Caller>,
-) -> Result<Page<ProductView>, CatalogError> {
-    let page = Page::from_rows(rows, size, |p| (p.created_at.as_micros(), p.id.to_string()));
-    let items = views::build(conn, page.items, viewer).await?;
-    Ok(Page { items, next_cursor: page.next_cursor })
+impl Catalog {
+    async fn page_of(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        rows: Vec<Product>,
+        size: PageSize,
+        viewer: Option<&Caller>,
+    ) -> Result<Page<ProductView>, CatalogError> {
+        let page = Page::from_rows(rows, size, |p| (p.created_at.as_micros(), p.id.to_string()));
+        let items = self.views(conn, page.items, viewer).await?;
+        Ok(Page { items, next_cursor: page.next_cursor })
+    }
 }
 
 pub(super) async fn first_thumbnail(conn: &mut sqlx::AnyConnection, id: Uuid) -> Result<Option<String>, CatalogError> {

@@ -7,9 +7,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::Catalog;
-use super::views::{self, ProductView};
+use super::views::ProductView;
 use crate::domain::{CatalogError, Category, Fields};
-use crate::store::categories;
 use crate::store::search::{self, Filters, Sort, SortKey};
 
 /// A search, as the query string gives it.
@@ -99,7 +98,7 @@ impl Catalog {
         let size = PageSize::clamp(Some(params.limit.unwrap_or(DEFAULT_LIMIT)));
 
         let mut conn = self.db.pool().acquire().await?;
-        let tree = categories::all(&mut conn).await?;
+        let tree = self.tree(&mut conn).await?;
         let category = match &params.category {
             Some(slug) if !slug.is_empty() => {
                 Some(tree.iter().find(|c| &c.slug == slug).ok_or(CatalogError::CategoryNotFound)?.clone())
@@ -125,7 +124,7 @@ impl Catalog {
             Some(c) => categories.iter().find(|cc| cc.id == c.id).map_or(0, |cc| cc.count),
             None => counts.iter().map(|(_, n)| n).sum(),
         };
-        let items = views::build(&mut conn, hits.into_iter().map(|h| h.product).collect(), None).await?;
+        let items = self.views(&mut conn, hits.into_iter().map(|h| h.product).collect(), None).await?;
         Ok(SearchResults { items, next_cursor, total, sort, categories })
     }
 }

@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::owns_or_admin;
 use crate::domain::{Attribute, CatalogError, Category, ProductStatus};
 use crate::store::products::Product;
-use crate::store::{categories, images, sellers};
+use crate::store::{images, sellers};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ProductView {
@@ -148,6 +148,7 @@ pub fn category_ref(all: &[Category], id: Uuid) -> CategoryRef {
 /// Views of `products` in the given order, with their sellers' shop names, categories and images.
 pub async fn build(
     conn: &mut AnyConnection,
+    tree: &[Category],
     products: Vec<Product>,
     viewer: Option<&Caller>,
 ) -> Result<Vec<ProductView>, CatalogError> {
@@ -156,7 +157,6 @@ pub async fn build(
     seller_ids.sort();
     seller_ids.dedup();
     let shops = sellers::shop_names(conn, &seller_ids).await?;
-    let tree = categories::all(conn).await?;
     let mut pictures: HashMap<Uuid, Vec<ImageView>> = HashMap::new();
     for image in images::of_products(conn, &ids).await? {
         pictures.entry(image.product_id).or_default().push(ImageView {
@@ -174,7 +174,7 @@ pub async fn build(
             ProductView {
                 id: p.id,
                 seller: SellerRef { id: p.seller_id, shop_name: shops.get(&p.seller_id).cloned().unwrap_or_default() },
-                category: category_ref(&tree, p.category_id),
+                category: category_ref(tree, p.category_id),
                 images: pictures.remove(&p.id).unwrap_or_default(),
                 stock: StockView {
                     available: p.available,
