@@ -95,34 +95,42 @@ fn attributes_json(attributes: &[Attribute]) -> String {
     serde_json::to_string(attributes).unwrap_or_else(|_| "[]".to_owned())
 }
 
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Binds what a seller or an admin edits, in the column order both statements below use.
+fn bind_editable<'q>(query: AnyQuery<'q>, p: &'q Product) -> AnyQuery<'q> {
+    query
+        .bind(&p.title)
+        .bind(&p.description)
+        .bind(p.price.amount_minor)
+        .bind(p.price.currency.as_str().to_owned())
+        .bind(p.category_id.to_string())
+        .bind(attributes_json(&p.attributes))
+        .bind(p.status.as_str())
+        .bind(i64::from(p.hidden_by_admin))
+        .bind(p.hidden_reason.clone())
+        .bind(i64::from(p.featured))
+}
+
 pub async fn insert(conn: &mut AnyConnection, p: &Product) -> Result<(), CatalogError> {
-    sqlx::query(
+    let query = sqlx::query(
         "INSERT INTO products (id, seller_id, title, description, price_minor, currency, category_id, attributes, \
          status, hidden_by_admin, hidden_reason, featured, available, held, sold, low_stock_threshold, version, \
          created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
     )
     .bind(p.id.to_string())
-    .bind(p.seller_id.to_string())
-    .bind(&p.title)
-    .bind(&p.description)
-    .bind(p.price.amount_minor)
-    .bind(p.price.currency.as_str().to_owned())
-    .bind(p.category_id.to_string())
-    .bind(attributes_json(&p.attributes))
-    .bind(p.status.as_str())
-    .bind(i64::from(p.hidden_by_admin))
-    .bind(p.hidden_reason.clone())
-    .bind(i64::from(p.featured))
-    .bind(p.available)
-    .bind(p.held)
-    .bind(p.sold)
-    .bind(p.low_stock_threshold)
-    .bind(p.version)
-    .bind(p.created_at.as_micros())
-    .bind(p.updated_at.as_micros())
-    .execute(conn)
-    .await?;
+    .bind(p.seller_id.to_string());
+    bind_editable(query, p)
+        .bind(p.available)
+        .bind(p.held)
+        .bind(p.sold)
+        .bind(p.low_stock_threshold)
+        .bind(p.version)
+        .bind(p.created_at.as_micros())
+        .bind(p.updated_at.as_micros())
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
@@ -155,27 +163,18 @@ pub async fn find_many(conn: &mut AnyConnection, ids: &[Uuid]) -> Result<Vec<Pro
 
 /// Writes every field except stock, with the version the caller set (it holds the row lock).
 pub async fn update(conn: &mut AnyConnection, p: &Product) -> Result<(), CatalogError> {
-    sqlx::query(
+    let query = sqlx::query(
         "UPDATE products SET title = $1, description = $2, price_minor = $3, currency = $4, category_id = $5, \
          attributes = $6, status = $7, hidden_by_admin = $8, hidden_reason = $9, featured = $10, \
          low_stock_threshold = $11, version = $12, updated_at = $13 WHERE id = $14",
-    )
-    .bind(&p.title)
-    .bind(&p.description)
-    .bind(p.price.amount_minor)
-    .bind(p.price.currency.as_str().to_owned())
-    .bind(p.category_id.to_string())
-    .bind(attributes_json(&p.attributes))
-    .bind(p.status.as_str())
-    .bind(i64::from(p.hidden_by_admin))
-    .bind(p.hidden_reason.clone())
-    .bind(i64::from(p.featured))
-    .bind(p.low_stock_threshold)
-    .bind(p.version)
-    .bind(p.updated_at.as_micros())
-    .bind(p.id.to_string())
-    .execute(conn)
-    .await?;
+    );
+    bind_editable(query, p)
+        .bind(p.low_stock_threshold)
+        .bind(p.version)
+        .bind(p.updated_at.as_micros())
+        .bind(p.id.to_string())
+        .execute(conn)
+        .await?;
     Ok(())
 }
 
