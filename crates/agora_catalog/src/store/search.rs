@@ -61,10 +61,25 @@ struct HitRow {
 }
 
 /// Splits what a visitor typed into at most ten words (letters and digits only), so no query syntax of
-/// either database can be injected.
+/// either database can be injected. Stop words go: PostgreSQL's `english` configuration ignores them, and
+/// SQLite would otherwise insist on them, so both databases find the same products.
 pub fn words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(10).map(str::to_lowercase).collect()
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .filter(|w| !STOP_WORDS.split(' ').any(|stop| stop == w))
+        .take(10)
+        .collect()
 }
+
+/// PostgreSQL's English stop words (`tsearch_data/english.stop`), separated by spaces.
+const STOP_WORDS: &str = "i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her \
+    hers herself it its itself they them their theirs themselves what which who whom this that these \
+    those am is are was were be been being have has had having do does did doing a an the and but if or \
+    because as until while of at by for with about against between into through during before after \
+    above below to from up down in out on off over under again further then once here there when where \
+    why how all any both each few more most other some such no nor not only own same so than too very s \
+    t can will just don should now";
 
 enum Bind {
     Text(String),
@@ -244,7 +259,8 @@ mod tests {
 
     #[test]
     fn what_a_visitor_types_becomes_plain_words() {
-        assert_eq!(words("  Green \"tea\" OR -bags* NEAR(x)"), ["green", "tea", "or", "bags", "near", "x"]);
+        assert_eq!(words("  Green \"tea\" OR -bags* NEAR(x)"), ["green", "tea", "bags", "near", "x"]);
+        assert_eq!(words("tea for the two of us"), ["tea", "two", "us"]);
         assert!(words("\"*-()").is_empty());
     }
 }

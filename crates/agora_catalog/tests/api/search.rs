@@ -35,6 +35,8 @@ async fn title_beats_description(shop: Shop) {
     // Words are words: query syntax of either database is just text.
     assert_eq!(search(&shop, "q=%22oolong%22%20OR%20NEAR(*").await["total"], 0);
     assert_eq!(titles(&search(&shop, "q=OOLONG%20leaves").await), ["Oolong tea"]);
+    // Stop words count on neither database.
+    assert_eq!(titles(&search(&shop, "q=the%20oolong%20of%20it").await), ["Oolong tea", "Ceramic mug"]);
     shop.stop().await;
 }
 
