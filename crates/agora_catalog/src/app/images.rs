@@ -13,7 +13,7 @@ use crate::domain::CatalogError;
 use crate::store::{images, products};
 
 impl Catalog {
-    /// Adds an image to the caller's product. Ownership and the image limit are checked before the upload
+    /// Adds an image to the caller's product. Ownership and the picture limit are checked before the upload
     /// is decoded, so no one can make the server process pictures for products that are not theirs.
     pub async fn add_image(
         &self,
@@ -30,6 +30,10 @@ impl Catalog {
                 .ok_or(CatalogError::ProductNotFound)?;
             if product.seller_id != caller.user_id {
                 return Err(CatalogError::NotOwner);
+            }
+            // Checked again below; checking first keeps a refused picture out of the store.
+            if images::of_products(&mut conn, &[product_id]).await?.len() >= self.settings.max_images {
+                return Err(CatalogError::TooManyImages(self.settings.max_images));
             }
         }
         let stored = self.media.put_image(upload).await?;

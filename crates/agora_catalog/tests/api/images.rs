@@ -67,3 +67,25 @@ async fn a_non_image_an_oversized_file_and_a_corrupt_picture_are_refused_with_a_
     assert_eq!(after.ok(200)["images"].as_array().unwrap().len(), 0, "nothing stored");
     shop.stop().await;
 }
+
+#[tokio::test]
+async fn a_product_takes_only_so_many_pictures() {
+    let settings = [("settings.catalog.max_images", "2")];
+    let shop = start_on(agora_testkit::Backends::EMBEDDED, &settings).await.unwrap();
+    let seller = shop.app.seller("alice@example.com", "Alice's Teas", &shop.admin).await;
+    let product = shop.product_with_stock(&seller, "Green tea", 3).await;
+    let upload = |seed: u64| {
+        shop.post(&format!("/products/{product}/images"))
+            .bearer(&seller.access)
+            .body("image/png", demo_image(seed, DemoShape::Box, 64))
+    };
+    upload(1).send().await.ok(201);
+    upload(2).send().await.ok(201);
+    upload(3).send().await.problem(409, "too_many_images");
+    let after = shop.product(&product, Some(&seller)).await;
+    assert_eq!(after.ok(200)["images"].as_array().unwrap().len(), 2);
+    let media = shop.app.data_dir().join("media");
+    let stored = std::fs::read_dir(&media).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(stored, 4, "two pictures and their thumbnails; the refused one was never stored");
+    shop.stop().await;
+}
