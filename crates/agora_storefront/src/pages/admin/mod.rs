@@ -9,7 +9,7 @@ mod users;
 
 pub use applications::{application_action, applications};
 pub use categories::{categories, create_category, delete_category, update_category};
-pub use products::{feature_product, hide_product, products, show_product};
+pub use products::{moderate, products};
 pub use users::{user_action, users};
 
 use axum::http::Uri;

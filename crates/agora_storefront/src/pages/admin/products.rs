@@ -71,53 +71,35 @@ pub struct ActionForm {
     reason: String,
 }
 
-pub async fn hide_product(
+/// Hides (with the reason the seller is told), shows or features/unfeatures a product, then returns to the
+/// list the admin came from with what happened.
+pub async fn moderate(
     State(app): State<Storefront>,
     Extension(session): Extension<Session>,
     uri: Uri,
-    Path(id): Path<String>,
+    Path((id, action)): Path<(String, String)>,
     CsrfForm(form): CsrfForm<ActionForm>,
 ) -> Result<Response, PageError> {
     let user = admin(&session, &uri)?;
     let id: Uuid = id.parse().map_err(|_| PageError::NotFound)?;
-    match app.catalog.moderate_hide(&user.access_token, id, form.reason.trim()).await {
-        Ok(product) => session.flash("success", format!("“{}” is hidden; its seller is told why.", product.title)),
-        Err(err) => session.flash("error", refusal(err)?),
-    }
-    Ok(Redirect::to(back(!form.hidden.is_empty())).into_response())
-}
-
-pub async fn show_product(
-    State(app): State<Storefront>,
-    Extension(session): Extension<Session>,
-    uri: Uri,
-    Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<ActionForm>,
-) -> Result<Response, PageError> {
-    let user = admin(&session, &uri)?;
-    let id: Uuid = id.parse().map_err(|_| PageError::NotFound)?;
-    match app.catalog.moderate_show(&user.access_token, id).await {
-        Ok(product) => session.flash("success", format!("“{}” is for sale again.", product.title)),
-        Err(err) => session.flash("error", refusal(err)?),
-    }
-    Ok(Redirect::to(back(!form.hidden.is_empty())).into_response())
-}
-
-pub async fn feature_product(
-    State(app): State<Storefront>,
-    Extension(session): Extension<Session>,
-    uri: Uri,
-    Path(id): Path<String>,
-    CsrfForm(form): CsrfForm<ActionForm>,
-) -> Result<Response, PageError> {
-    let user = admin(&session, &uri)?;
-    let id: Uuid = id.parse().map_err(|_| PageError::NotFound)?;
-    let featured = form.featured == "true";
-    match app.catalog.feature(&user.access_token, id, featured).await {
-        Ok(product) if featured => {
-            session.flash("success", format!("“{}” is featured on the home page.", product.title))
+    let token = &user.access_token;
+    let outcome = match action.as_str() {
+        "hide" => app
+            .catalog
+            .moderate_hide(token, id, form.reason.trim())
+            .await
+            .map(|p| format!("“{}” is hidden; its seller is told why.", p.title)),
+        "show" => app.catalog.moderate_show(token, id).await.map(|p| format!("“{}” is for sale again.", p.title)),
+        "feature" if form.featured == "true" => {
+            app.catalog.feature(token, id, true).await.map(|p| format!("“{}” is featured on the home page.", p.title))
         }
-        Ok(product) => session.flash("success", format!("“{}” is no longer featured.", product.title)),
+        "feature" => {
+            app.catalog.feature(token, id, false).await.map(|p| format!("“{}” is no longer featured.", p.title))
+        }
+        _ => return Err(PageError::NotFound),
+    };
+    match outcome {
+        Ok(message) => session.flash("success", message),
         Err(err) => session.flash("error", refusal(err)?),
     }
     Ok(Redirect::to(back(!form.hidden.is_empty())).into_response())
