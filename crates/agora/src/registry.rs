@@ -9,6 +9,9 @@ pub fn all() -> Vec<Arc<dyn Service>> {
     vec![
         Arc::new(agora_identity::IdentityService),
         Arc::new(agora_catalog::CatalogService),
+        Arc::new(agora_cart::CartService),
+        Arc::new(agora_order::OrderService),
+        Arc::new(agora_payment::PaymentService),
         Arc::new(agora_storefront::StorefrontService),
     ]
 }

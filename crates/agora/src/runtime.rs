@@ -87,6 +87,7 @@ pub async fn start(
             base_urls: base_urls.clone(),
             tokens: tokens.clone(),
             data_dir: config.data_dir.clone(),
+            redis_url: Some(config.redis.url.trim().to_owned()).filter(|url| !url.is_empty()),
             shutdown: shutdown.clone(),
         };
         let mut parts = service.start(ctx).await?;

@@ -9,6 +9,8 @@ pub mod catalog;
 mod envelope;
 pub mod export;
 pub mod identity;
+pub mod order;
+pub mod payment;
 pub mod registry;
 mod topic;
 

@@ -4,9 +4,16 @@
 
 use crate::catalog::{HoldEvent, ProductEvent, StockEvent};
 use crate::identity::{SellerEvent, UserEvent};
+use crate::order::{CheckoutEvent, OrderEvent};
+use crate::payment::PaymentEvent;
 use crate::{TopicDoc, TopicEvents};
 
 /// Every topic and its event types.
 pub fn topics() -> Vec<TopicDoc> {
-    vec![UserEvent::doc(), SellerEvent::doc(), ProductEvent::doc(), StockEvent::doc(), HoldEvent::doc()]
+    vec![
+        UserEvent::doc(), SellerEvent::doc(), ProductEvent::doc(), StockEvent::doc(), HoldEvent::doc(),
+        CheckoutEvent::doc(),
+        OrderEvent::doc(),
+        PaymentEvent::doc(),
+    ]
 }

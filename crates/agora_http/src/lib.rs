@@ -3,6 +3,7 @@
 //! a service hands its routes, consumers and background tasks to the binary.
 
 pub mod auth;
+pub mod client;
 pub mod client_addr;
 pub mod health;
 pub mod json;
@@ -13,6 +14,7 @@ pub mod problem;
 pub mod service;
 
 pub use auth::{AuthError, Caller, Role, TokenVerifier};
+pub use client::{ClientError, ServiceClient};
 pub use client_addr::{ClientAddr, TrustedProxies};
 pub use json::JsonBody;
 pub use problem::{ApiError, FieldError, Problem};

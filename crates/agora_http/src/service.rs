@@ -28,6 +28,8 @@ pub struct ServiceContext {
     pub tokens: crate::TokenVerifier,
     /// The process's data directory (`data_dir`), for services that keep files on local disk by default.
     pub data_dir: std::path::PathBuf,
+    /// Redis, for services that keep their data there in production (cart); `None` in embedded mode.
+    pub redis_url: Option<String>,
     pub shutdown: CancellationToken,
 }
 

@@ -5,7 +5,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::client::ClientError;
+use agora_http::client::ClientError;
 
 #[derive(Debug, Clone)]
 pub enum PageError {

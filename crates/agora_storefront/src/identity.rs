@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::client::{ClientError, Page, ServiceClient};
+use agora_http::client::{ClientError, Page, ServiceClient};
 
 /// Tokens from sign-in and refresh.
 #[derive(Clone, Deserialize)]

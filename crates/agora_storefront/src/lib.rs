@@ -5,7 +5,6 @@
 mod assets;
 mod catalog;
 mod chrome;
-mod client;
 pub mod config;
 mod error;
 mod form;

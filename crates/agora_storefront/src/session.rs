@@ -18,7 +18,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
 use crate::Storefront;
-use crate::client::ClientError;
+use agora_http::client::ClientError;
 use crate::identity::Tokens;
 
 const COOKIE: &str = "agora_session";

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::CatalogClient;
 use super::views::{CategoryNode, Product};
-use crate::client::{ClientError, Page};
+use agora_http::client::{ClientError, Page};
 
 /// Which products the moderation list shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,7 +20,7 @@ pub use search::{SearchQuery, Sort};
 pub use selling::{AttributeInput, PriceInput, ProductInput};
 pub use views::{CategoryCount, CategoryNode, FlatCategory, Image, Product, SearchResults, find_by_slug, flatten};
 
-use crate::client::{ClientError, ServiceClient};
+use agora_http::client::{ClientError, ServiceClient};
 
 /// A product as signed-out visitors see it, and its page once rendered for them (identical for every
 /// visitor without a session), both forgotten together.

@@ -4,7 +4,7 @@ use reqwest::Method;
 
 use super::CatalogClient;
 use super::views::SearchResults;
-use crate::client::ClientError;
+use agora_http::client::ClientError;
 
 /// The order of results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::CatalogClient;
 use super::views::Product;
-use crate::client::{ClientError, Page};
+use agora_http::client::{ClientError, Page};
 
 /// What a seller sends to create or replace a product.
 #[derive(Debug, Clone, Serialize)]

@@ -21,7 +21,7 @@ use axum::{Extension, Router};
 
 use crate::Storefront;
 use crate::chrome::Chrome;
-use crate::client::{ClientError, Problem as ServiceProblem};
+use agora_http::client::{ClientError, Problem as ServiceProblem};
 use crate::error::{ErrorPage, PageError, SessionEnded};
 use crate::session::{self, Session, SignedIn};
 

@@ -16,7 +16,7 @@ use axum::http::Uri;
 use serde::Deserialize;
 
 use super::{rejected, signed_in};
-use crate::client::ClientError;
+use agora_http::client::ClientError;
 use crate::error::PageError;
 use crate::session::{Session, SignedIn};
 

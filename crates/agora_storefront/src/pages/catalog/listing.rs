@@ -5,7 +5,7 @@
 use serde::Deserialize;
 
 use crate::catalog::{CategoryCount, SearchQuery, Sort};
-use crate::client::ClientError;
+use agora_http::client::ClientError;
 use crate::error::PageError;
 use crate::pages::FormErrors;
 use crate::price;

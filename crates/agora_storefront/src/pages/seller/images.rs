@@ -13,7 +13,7 @@ use super::edit::{FormState, form_page};
 use super::form::{ProductForm, readable_size};
 use super::{own_product, product_id, seller};
 use crate::Storefront;
-use crate::client::ClientError;
+use agora_http::client::ClientError;
 use crate::error::PageError;
 use crate::form::{CSRF_FIELD, CsrfForm};
 use crate::pages::auth::Empty;

@@ -1,5 +1,6 @@
-//! Calling another service's REST API: one HTTP client per service with the configured timeout, and its
-//! answers sorted into success, a problem+json the page can explain, or "unavailable".
+//! Calling another service's REST API (from storefront pages and from services): one HTTP client per
+//! service with the configured timeout, and its answers sorted into success, a problem+json the caller can
+//! explain, or "unavailable".
 
 use std::time::Duration;
 

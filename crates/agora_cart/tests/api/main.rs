@@ -1,0 +1,1 @@
+//! Cart service tests, against the real app.

@@ -1,0 +1,1 @@
+//! Order service tests, against the real app.

@@ -1,0 +1,1 @@
+//! Payment service tests, against the real app.
