@@ -1,12 +1,16 @@
 //! What catalog reads from other services: identity's seller decisions, into the `sellers` read model
-//! (shop names for product pages; a suspended shop's products leave the shop and cannot be held).
+//! (shop names for product pages; a suspended shop's products leave the shop and cannot be held), and
+//! order's checkouts, which place, confirm and release stock holds.
 
 use agora_bus::{Handler, HandlerError};
 use agora_db::Tx;
 use agora_events::Envelope;
 use agora_events::identity::SellerEvent;
+use agora_events::order::CheckoutEvent;
 use async_trait::async_trait;
 
+use crate::app::{Catalog, OverLimit};
+use crate::domain::{CatalogError, HoldRequest, HoldStatus};
 use crate::store::sellers;
 
 pub struct SellerDecisions {
@@ -25,5 +29,62 @@ impl Handler for SellerDecisions {
         // A shop's name or standing shows on its products and decides what searches find.
         self.cache.clear();
         Ok(())
+    }
+}
+
+/// Checkouts drive holds (design §5): a placed checkout holds its lines under the checkout's id, a paid one
+/// turns them into sales, a cancelled one gives them back. Every step is idempotent on the hold id, so a
+/// redelivered event answers what was decided the first time.
+pub struct Checkouts {
+    pub catalog: Catalog,
+}
+
+#[async_trait]
+impl Handler for Checkouts {
+    async fn handle(&self, tx: &mut Tx, event: &Envelope) -> Result<(), HandlerError> {
+        let catalog = &self.catalog;
+        let (hold, status) = match event.decode::<CheckoutEvent>()? {
+            Some(CheckoutEvent::Placed(placed)) => {
+                let request = HoldRequest::for_checkout(placed.checkout_id, &placed.lines).map_err(permanent)?;
+                let (hold, fresh) =
+                    catalog.place_in(tx, placed.buyer_id, &request, OverLimit::Reject).await.map_err(classify)?;
+                if fresh {
+                    catalog.held(&hold).await;
+                }
+                return Ok(());
+            }
+            Some(CheckoutEvent::Paid(paid)) => (paid.checkout_id, HoldStatus::Confirmed),
+            Some(CheckoutEvent::Cancelled(cancelled)) => (cancelled.checkout_id, HoldStatus::Released),
+            Some(CheckoutEvent::AwaitingPayment(_) | CheckoutEvent::Rejected(_)) | None => return Ok(()),
+        };
+        match catalog.end_hold_in(tx, hold, None, status).await {
+            Ok(ending) => {
+                if ending.late {
+                    // Paid after the hold ran out: the units went back on sale. Order keeps its payment window
+                    // shorter than the hold, so this needs a payment that took longer than both.
+                    tracing::error!(hold.id = %hold, "a checkout was paid after its stock hold expired");
+                    metrics::counter!("agora_catalog_late_confirmations_total").increment(1);
+                }
+                if ending.changed {
+                    catalog.ended(&ending.hold).await;
+                }
+                Ok(())
+            }
+            // Released after it expired, or a cancelled checkout whose hold was rejected: nothing to give back.
+            Err(CatalogError::HoldNotActive(_) | CatalogError::HoldNotFound) if status == HoldStatus::Released => Ok(()),
+            Err(err) => Err(classify(err)),
+        }
+    }
+}
+
+fn permanent(err: CatalogError) -> HandlerError {
+    HandlerError::Permanent(err.to_string())
+}
+
+/// Storage failures are worth retrying; a request catalog refuses will be refused again.
+fn classify(err: CatalogError) -> HandlerError {
+    match err {
+        CatalogError::Db(_) | CatalogError::Event(_) | CatalogError::Internal(_) => HandlerError::Transient(err.to_string()),
+        other => permanent(other),
     }
 }

@@ -2,7 +2,7 @@
 //! holds that cannot oversell.
 //!
 //! Owns: categories, products, product_images, holds, hold_lines, and a read model of sellers.
-//! Publishes: `catalog.products`, `catalog.stock`, `catalog.holds`. Reads: `identity.sellers`.
+//! Publishes: `catalog.products`, `catalog.stock`, `catalog.holds`. Reads: `identity.sellers`, `order.checkouts`.
 
 pub mod app;
 mod cache;
@@ -20,6 +20,7 @@ use agora_db::Migrations;
 use agora_events::TopicEvents;
 use agora_events::catalog::{HoldEvent, ProductEvent, StockEvent};
 use agora_events::identity::SellerEvent;
+use agora_events::order::CheckoutEvent;
 use agora_http::service::ServiceError;
 use agora_http::{Service, ServiceContext, ServiceParts};
 use agora_media::MediaStore;
@@ -69,11 +70,18 @@ impl Service for CatalogService {
     async fn start(&self, ctx: ServiceContext) -> Result<ServiceParts, ServiceError> {
         let catalog = CatalogService::open(&ctx)?;
         let sweeper = catalog.clone();
-        let consumers = vec![Consumer {
-            group: "catalog.sellers".to_owned(),
-            topics: vec![SellerEvent::TOPIC.to_owned()],
-            handler: Arc::new(events::SellerDecisions { cache: catalog.cache.clone() }),
-        }];
+        let consumers = vec![
+            Consumer {
+                group: "catalog.sellers".to_owned(),
+                topics: vec![SellerEvent::TOPIC.to_owned()],
+                handler: Arc::new(events::SellerDecisions { cache: catalog.cache.clone() }),
+            },
+            Consumer {
+                group: "catalog.checkouts".to_owned(),
+                topics: vec![CheckoutEvent::TOPIC.to_owned()],
+                handler: Arc::new(events::Checkouts { catalog: catalog.clone() }),
+            },
+        ];
         let every = Duration::from_secs(catalog.settings.hold_sweep_secs.max(1));
         let sweep = async move {
             loop {

@@ -4,6 +4,7 @@
 //! recorded instead. Confirm, release and expire end a placed hold exactly once.
 
 use agora_core::Timestamp;
+use agora_db::Tx;
 use agora_events::catalog::{HoldEnded, HoldEvent, HoldLine, HoldPlaced, HoldRejected, ShortLine, StockReason};
 use agora_http::{Caller, Role};
 use serde::Serialize;
@@ -41,6 +42,32 @@ fn outcome(hold: Hold) -> Result<Hold, CatalogError> {
     }
 }
 
+/// How ending a hold went: the hold as it is now, whether this call changed it, and whether a confirm came
+/// too late (the hold expired instead).
+#[derive(Debug)]
+pub struct Ending {
+    pub hold: Hold,
+    pub changed: bool,
+    pub late: bool,
+}
+
+/// What placing does when the owner already holds the most allowed: refuse the request (REST, 429) or record a
+/// rejection (a checkout, which must end either way).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverLimit {
+    Refuse,
+    Reject,
+}
+
+/// The stored outcome of a hold id used before, if the request is the same one.
+async fn existing(tx: &mut Tx, owner_id: Uuid, request: &HoldRequest) -> Result<Hold, CatalogError> {
+    let hold = holds::find(tx, request.id).await?.ok_or(CatalogError::HoldNotFound)?;
+    if hold.owner_id != owner_id || hold.lines != request.lines {
+        return Err(CatalogError::HoldIdReused);
+    }
+    Ok(hold)
+}
+
 impl Catalog {
     /// Holds every line for the caller, or none. The same id always has the same outcome.
     pub async fn place_hold(&self, caller: &Caller, input: &HoldInput) -> Result<Hold, CatalogError> {
@@ -49,6 +76,25 @@ impl Catalog {
     }
 
     pub async fn place(&self, owner_id: Uuid, request: &HoldRequest) -> Result<Hold, CatalogError> {
+        let mut tx = self.begin().await?;
+        let (hold, fresh) = self.place_in(&mut tx, owner_id, request, OverLimit::Refuse).await?;
+        tx.commit().await?;
+        if fresh {
+            self.held(&hold).await;
+        }
+        outcome(hold)
+    }
+
+    /// Places a hold inside `tx` (a consumer's transaction, or [`Catalog::place`]'s). Answers the stored
+    /// hold — placed, or rejected with its short lines (recorded, so the same id answers the same later) —
+    /// and whether it was decided now; then call [`Catalog::held`] after committing.
+    pub async fn place_in(
+        &self,
+        tx: &mut Tx,
+        owner_id: Uuid,
+        request: &HoldRequest,
+        over_limit: OverLimit,
+    ) -> Result<(Hold, bool), CatalogError> {
         let now = Timestamp::now();
         let mut hold = Hold {
             id: request.id,
@@ -59,78 +105,58 @@ impl Catalog {
             expires_at: now.plus(self.settings.hold_ttl()),
             created_at: now,
         };
-        let mut tx = self.begin().await?;
-        if !holds::insert(&mut tx, &hold).await? {
-            tx.rollback().await?;
-            return self.existing(owner_id, request).await;
+        // Everything a rejection must undo happens after this savepoint.
+        sqlx::query("SAVEPOINT place_hold").execute(&mut **tx).await?;
+        if !holds::insert(tx, &hold).await? {
+            return Ok((existing(tx, owner_id, request).await?, false));
         }
         // One account cannot take the shop off sale by holding everything (a rough cap: concurrent holds of
         // one owner on PostgreSQL may pass it together).
         let limit = self.settings.max_held_units_per_owner;
-        if holds::units_held_by(&mut tx, owner_id).await? > limit {
-            tx.rollback().await?;
+        let over = holds::units_held_by(tx, owner_id).await? > limit;
+        if over && over_limit == OverLimit::Refuse {
+            sqlx::query("ROLLBACK TO SAVEPOINT place_hold").execute(&mut **tx).await?;
             return Err(CatalogError::HoldLimit(limit));
         }
         let mut short = Vec::new();
         let mut moved = Vec::new();
         for line in &request.lines {
-            if stock::hold(&mut tx, line.product_id, line.quantity).await? {
+            if !over && stock::hold(tx, line.product_id, line.quantity).await? {
                 moved.push(line);
             } else {
-                short.push(self.short_line(&mut tx, line).await?);
+                short.push(self.short_line(tx, line).await?);
             }
         }
         if !short.is_empty() {
-            tx.rollback().await?;
+            sqlx::query("ROLLBACK TO SAVEPOINT place_hold").execute(&mut **tx).await?;
             hold.status = HoldStatus::Rejected;
             hold.short = short;
-            return self.reject(hold, request).await;
+            holds::insert(tx, &hold).await?;
+            let event = HoldRejected { hold_id: hold.id, owner_id, short: hold.short.clone() };
+            self.outbox.emit(tx, &HoldEvent::Rejected(event)).await?;
+            return Ok((hold, true));
         }
         for line in moved {
-            let product = products::find(&mut tx, line.product_id).await?.ok_or(CatalogError::ProductNotFound)?;
+            let product = products::find(tx, line.product_id).await?.ok_or(CatalogError::ProductNotFound)?;
             let after = Levels { available: product.available, held: product.held, sold: product.sold };
             let before =
                 Levels { available: after.available + line.quantity, held: after.held - line.quantity, ..after };
-            self.emit_stock(&mut tx, &product, before, after, StockReason::HoldPlaced).await?;
+            self.emit_stock(tx, &product, before, after, StockReason::HoldPlaced).await?;
         }
         let placed = HoldPlaced { hold_id: hold.id, owner_id, lines: hold.lines.clone(), expires_at: hold.expires_at };
-        self.outbox.emit(&mut tx, &HoldEvent::Placed(placed)).await?;
-        tx.commit().await?;
-        self.cache.changed(&request.lines.iter().map(|l| l.product_id).collect::<Vec<_>>()).await;
-        metrics::counter!("agora_catalog_holds_total", "outcome" => "placed").increment(1);
-        tracing::info!(hold.id = %hold.id, lines = hold.lines.len(), "stock held");
-        Ok(hold)
+        self.outbox.emit(tx, &HoldEvent::Placed(placed)).await?;
+        Ok((hold, true))
     }
 
-    /// Records a rejection (unless the same id was recorded meanwhile, whose outcome then stands).
-    async fn reject(&self, hold: Hold, request: &HoldRequest) -> Result<Hold, CatalogError> {
-        let mut tx = self.begin().await?;
-        if !holds::insert(&mut tx, &hold).await? {
-            tx.rollback().await?;
-            return self.existing(hold.owner_id, request).await;
-        }
-        let event = HoldRejected { hold_id: hold.id, owner_id: hold.owner_id, short: hold.short.clone() };
-        self.outbox.emit(&mut tx, &HoldEvent::Rejected(event)).await?;
-        tx.commit().await?;
-        metrics::counter!("agora_catalog_holds_total", "outcome" => "rejected").increment(1);
-        tracing::info!(hold.id = %hold.id, short = hold.short.len(), "stock hold rejected");
-        outcome(hold)
+    /// After a hold was decided and committed: what was cached about its products is stale.
+    pub async fn held(&self, hold: &Hold) {
+        let outcome = if hold.status == HoldStatus::Rejected { "rejected" } else { "placed" };
+        self.cache.changed(&hold.lines.iter().map(|l| l.product_id).collect::<Vec<_>>()).await;
+        metrics::counter!("agora_catalog_holds_total", "outcome" => outcome).increment(1);
+        tracing::info!(hold.id = %hold.id, lines = hold.lines.len(), outcome, "stock hold decided");
     }
 
-    /// The stored outcome of a hold id used before, if the request is the same one.
-    async fn existing(&self, owner_id: Uuid, request: &HoldRequest) -> Result<Hold, CatalogError> {
-        let mut conn = self.db.pool().acquire().await?;
-        let hold = holds::find(&mut conn, request.id).await?.ok_or(CatalogError::HoldNotFound)?;
-        if hold.owner_id != owner_id {
-            return Err(CatalogError::HoldIdReused);
-        }
-        if hold.lines != request.lines {
-            return Err(CatalogError::HoldIdReused);
-        }
-        outcome(hold)
-    }
-
-    async fn short_line(&self, tx: &mut agora_db::Tx, line: &HoldLine) -> Result<ShortLine, CatalogError> {
+    async fn short_line(&self, tx: &mut Tx, line: &HoldLine) -> Result<ShortLine, CatalogError> {
         // Only a product for sale is described: a hidden, deleted or suspended one is just unavailable.
         let product = products::find(tx, line.product_id).await?;
         let (title, available) = match product {
@@ -169,7 +195,26 @@ impl Catalog {
     /// expired rather than confirmed.
     pub async fn end_hold(&self, id: Uuid, owner: Option<Uuid>, to: HoldStatus) -> Result<Hold, CatalogError> {
         let mut tx = self.begin().await?;
-        let mut hold = holds::find_for_update(&mut tx, id).await?.ok_or(CatalogError::HoldNotFound)?;
+        let ended = self.end_hold_in(&mut tx, id, owner, to).await?;
+        tx.commit().await?;
+        if ended.changed {
+            self.ended(&ended.hold).await;
+        }
+        if ended.late {
+            return Err(CatalogError::HoldNotActive("expired"));
+        }
+        Ok(ended.hold)
+    }
+
+    /// Ends a hold inside `tx`; call [`Catalog::ended`] after committing when it `changed`.
+    pub async fn end_hold_in(
+        &self,
+        tx: &mut Tx,
+        id: Uuid,
+        owner: Option<Uuid>,
+        to: HoldStatus,
+    ) -> Result<Ending, CatalogError> {
+        let mut hold = holds::find_for_update(tx, id).await?.ok_or(CatalogError::HoldNotFound)?;
         if owner.is_some_and(|o| o != hold.owner_id) {
             return Err(CatalogError::HoldNotFound);
         }
@@ -177,15 +222,15 @@ impl Catalog {
             to == HoldStatus::Confirmed && hold.status == HoldStatus::Placed && hold.expires_at <= Timestamp::now();
         let to = if late { HoldStatus::Expired } else { to };
         if hold.status.end(to)? == Transition::Already {
-            return Ok(hold);
+            return Ok(Ending { hold, changed: false, late: false });
         }
-        if !holds::end(&mut tx, id, to).await? {
+        if !holds::end(tx, id, to).await? {
             return Err(CatalogError::HoldNotActive("ended"));
         }
         let sold = to == HoldStatus::Confirmed;
         for line in &hold.lines {
-            stock::end_hold(&mut tx, line.product_id, line.quantity, sold).await?;
-            if let Some(product) = products::find(&mut tx, line.product_id).await? {
+            stock::end_hold(tx, line.product_id, line.quantity, sold).await?;
+            if let Some(product) = products::find(tx, line.product_id).await? {
                 let after = Levels { available: product.available, held: product.held, sold: product.sold };
                 let before = if sold {
                     Levels { held: after.held + line.quantity, sold: after.sold - line.quantity, ..after }
@@ -197,7 +242,7 @@ impl Catalog {
                     HoldStatus::Expired => StockReason::HoldExpired,
                     _ => StockReason::HoldReleased,
                 };
-                self.emit_stock(&mut tx, &product, before, after, reason).await?;
+                self.emit_stock(tx, &product, before, after, reason).await?;
             }
         }
         let ended = HoldEnded { hold_id: id, owner_id: hold.owner_id, lines: hold.lines.clone() };
@@ -206,16 +251,16 @@ impl Catalog {
             HoldStatus::Expired => HoldEvent::Expired(ended),
             _ => HoldEvent::Released(ended),
         };
-        self.outbox.emit(&mut tx, &event).await?;
-        tx.commit().await?;
-        self.cache.changed(&hold.lines.iter().map(|l| l.product_id).collect::<Vec<_>>()).await;
-        metrics::counter!("agora_catalog_holds_total", "outcome" => to.as_str()).increment(1);
-        tracing::info!(hold.id = %id, status = to.as_str(), "stock hold ended");
+        self.outbox.emit(tx, &event).await?;
         hold.status = to;
-        if late {
-            return Err(CatalogError::HoldNotActive("expired"));
-        }
-        Ok(hold)
+        Ok(Ending { hold, changed: true, late })
+    }
+
+    /// After a hold ended and the change was committed.
+    pub async fn ended(&self, hold: &Hold) {
+        self.cache.changed(&hold.lines.iter().map(|l| l.product_id).collect::<Vec<_>>()).await;
+        metrics::counter!("agora_catalog_holds_total", "outcome" => hold.status.as_str()).increment(1);
+        tracing::info!(hold.id = %hold.id, status = hold.status.as_str(), "stock hold ended");
     }
 
     /// Expires every placed hold whose time is up; returns how many. A hold that cannot be expired is

@@ -17,7 +17,7 @@ use agora_http::{Caller, Role};
 use agora_media::MediaStore;
 
 pub use categories::{CategoryInput, CategoryNode};
-pub use holds::HoldView;
+pub use holds::{Ending, HoldView, OverLimit};
 pub use search::{CategoryCount, SearchParams, SearchResults};
 pub use views::{CategoryRef, ImageView, ProductView, SellerRef, StockState, StockView};
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use agora_core::Timestamp;
 use agora_events::catalog::{HoldLine, ShortLine};
+use agora_events::order::CheckoutLine;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -116,6 +117,19 @@ impl HoldRequest {
         fields.finish()?;
         let lines = merged.into_iter().map(|(product_id, quantity)| HoldLine { product_id, quantity }).collect();
         Ok(HoldRequest { id: input.id, lines })
+    }
+
+    /// The hold of a checkout: its id, and its lines' units added up per product.
+    pub fn for_checkout(checkout_id: Uuid, lines: &[CheckoutLine]) -> Result<HoldRequest, CatalogError> {
+        let mut merged: BTreeMap<Uuid, i64> = BTreeMap::new();
+        for line in lines {
+            *merged.entry(line.product_id).or_default() += line.quantity;
+        }
+        let input = HoldInput {
+            id: checkout_id,
+            lines: merged.into_iter().map(|(product_id, quantity)| HoldLineInput { product_id, quantity }).collect(),
+        };
+        HoldRequest::parse(&input)
     }
 }
 
