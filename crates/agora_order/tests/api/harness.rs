@@ -1,0 +1,157 @@
+//! The marketplace under test and shortcuts for the journey: sellers with products, buyers with addresses
+//! and carts, checking out, following a checkout and paying.
+
+use std::time::Duration;
+
+use agora_testkit::api::{Reply, Request, Session, with_admin};
+use agora_testkit::{Backends, TestApp};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+/// Test cards of the simulated provider.
+pub const GOOD_CARD: &str = "4242424242424242";
+pub const DECLINED_CARD: &str = "4000000000000002";
+
+pub struct Market {
+    pub app: TestApp,
+    pub admin: Session,
+}
+
+impl Market {
+    pub async fn start() -> Market {
+        Market::start_on(Backends::EMBEDDED, &[]).await.expect("the embedded backends are always available")
+    }
+
+    /// Starts every buying service on `backends` with these settings; `None` when not available here.
+    pub async fn start_on(backends: Backends, settings: &[(&'static str, &str)]) -> Option<Market> {
+        let mut builder = with_admin(TestApp::builder())
+            .services("identity,catalog,cart,order,payment")
+            .backends(backends)
+            .set("database.sqlite_sync_every_commit", "false")
+            // Tests register many buyers from one address.
+            .set("settings.identity.registrations_per_address", "100000")
+            .set("settings.payment.simulated.webhook_delay_ms", "200");
+        for (key, value) in settings {
+            builder = builder.set(key, *value);
+        }
+        let app = builder.start().await?;
+        let admin = app.admin().await;
+        Some(Market { app, admin })
+    }
+
+    pub fn call(&self, method: Method, path: &str, who: &Session) -> Request {
+        self.app.request(method, path).bearer(&who.access)
+    }
+
+    /// A product by a new seller (`shop`), with `stock` units at `price` minor units; answers its id.
+    pub async fn product(&self, seller: &Session, title: &str, price: i64, stock: i64) -> String {
+        let category = json!({ "name": format!("{title} shelf") });
+        let category = self.call(Method::POST, "/api/catalog/categories", &self.admin).json(&category).send().await;
+        let category = category.ok(201)["id"].as_str().unwrap().to_owned();
+        let body = json!({
+            "title": title,
+            "description": "A fine thing, made with care.",
+            "price": { "amount_minor": price, "currency": "EUR" },
+            "category_id": category,
+            "attributes": [],
+            "stock": stock,
+        });
+        let reply = self.call(Method::POST, "/api/catalog/products", seller).json(&body).send().await;
+        let id = reply.ok(201)["id"].as_str().unwrap().to_owned();
+        self.wait_until_priced(&id).await;
+        id
+    }
+
+    /// Waits until order's read model knows the product (a preview prices it).
+    async fn wait_until_priced(&self, product_id: &str) {
+        let probe = self.app.buyer(&format!("probe-{}@example.com", uuid::Uuid::now_v7().simple())).await;
+        self.add(&probe, product_id, 1).await;
+        eventually("order to hear of the product", || async {
+            let preview = self.call(Method::POST, "/api/order/checkouts/preview", &probe).send().await;
+            preview.status == 200 && preview.body["unavailable_lines"].as_array().is_some_and(Vec::is_empty)
+        })
+        .await;
+    }
+
+    /// A buyer with one saved address; answers the session and the address id.
+    pub async fn buyer(&self, email: &str) -> (Session, String) {
+        let buyer = self.app.buyer(email).await;
+        let address = self.call(Method::POST, "/api/order/addresses", &buyer).json(&address()).send().await;
+        let id = address.ok(201)["id"].as_str().unwrap().to_owned();
+        (buyer, id)
+    }
+
+    pub async fn add(&self, buyer: &Session, product_id: &str, quantity: i64) -> Value {
+        let body = json!({ "product_id": product_id, "quantity": quantity });
+        self.call(Method::POST, "/api/cart/cart/items", buyer).json(&body).send().await.ok(200).clone()
+    }
+
+    /// Places a checkout of the buyer's cart with `key`.
+    pub async fn checkout(&self, buyer: &Session, address_id: &str, key: &str) -> Reply {
+        let body = json!({ "address_id": address_id });
+        self.call(Method::POST, "/api/order/checkouts", buyer).header("idempotency-key", key).json(&body).send().await
+    }
+
+    pub async fn get_checkout(&self, buyer: &Session, id: &str) -> Value {
+        self.call(Method::GET, &format!("/api/order/checkouts/{id}"), buyer).send().await.ok(200).clone()
+    }
+
+    /// Waits until the checkout leaves `from`; answers it.
+    pub async fn checkout_after(&self, buyer: &Session, id: &str, from: &str) -> Value {
+        let mut last = Value::Null;
+        for _ in 0..600 {
+            last = self.get_checkout(buyer, id).await;
+            if last["status"] != from {
+                return last;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("checkout {id} stayed {from}: {last}");
+    }
+
+    /// Pays the checkout with `card` once payment knows of it; answers the attempt's reply.
+    pub async fn pay(&self, buyer: &Session, checkout_id: &str, card: &str) -> Reply {
+        let path = format!("/api/payment/checkouts/{checkout_id}/payment/attempts");
+        let body = json!({ "card_number": card, "exp_month": 12, "exp_year": 2040, "cvc": "123", "cardholder": "Ada Lovelace" });
+        for _ in 0..600 {
+            let reply = self.call(Method::POST, &path, buyer).json(&body).send().await;
+            if reply.status != 404 {
+                return reply;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("payment never knew checkout {checkout_id}");
+    }
+
+    /// A product's stock as its seller sees it: (available, held, sold).
+    pub async fn stock(&self, seller: &Session, product_id: &str) -> (i64, i64, i64) {
+        let reply = self.call(Method::GET, &format!("/api/catalog/products/{product_id}"), seller).send().await;
+        let stock = &reply.ok(200)["stock"];
+        (stock["available"].as_i64().unwrap(), stock["held"].as_i64().unwrap(), stock["sold"].as_i64().unwrap())
+    }
+}
+
+pub fn address() -> Value {
+    json!({
+        "full_name": "Ada Lovelace",
+        "line1": "12 St James's Square",
+        "city": "London",
+        "postal_code": "SW1Y 4JH",
+        "country": "GB",
+    })
+}
+
+/// Waits (up to 30 s) until `check` holds.
+pub async fn eventually<F, Fut>(what: &str, check: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    for _ in 0..600 {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("waited 30 s for {what}");
+}
