@@ -91,6 +91,12 @@ impl TestAppBuilder {
             overrides.push(("database.url", crate::fresh_postgres_url().await?));
             overrides.push(("database.migrate_on_start", "true".to_owned()));
         }
+        // Production runs carts on Redis; keys carry the run's topic prefix, so runs sharing one Redis stay apart.
+        if self.backends == Backends::PRODUCTION
+            && let Some(redis) = std::env::var("AGORA_TEST_REDIS_URL").ok().filter(|url| !url.is_empty())
+        {
+            overrides.push(("redis.url", redis));
+        }
         if self.backends.transport == Transport::Kafka {
             overrides.push(("bus.backend", "kafka".to_owned()));
             overrides.push(("bus.kafka.brokers", crate::kafka_brokers()?));

@@ -7,5 +7,6 @@ mod admin_cli;
 mod binary;
 mod notes;
 mod plumbing;
+mod restarts;
 mod schemas;
 mod service;
