@@ -69,8 +69,10 @@ async fn existing(tx: &mut Tx, owner_id: Uuid, request: &HoldRequest) -> Result<
 }
 
 impl Catalog {
-    /// Holds every line for the caller, or none. The same id always has the same outcome.
+    /// Holds every line for the caller, or none. The same id always has the same outcome. Checkouts hold
+    /// stock through events; over the API only an operator (admin) may.
     pub async fn place_hold(&self, caller: &Caller, input: &HoldInput) -> Result<Hold, CatalogError> {
+        caller.require(Role::Admin)?;
         let request = HoldRequest::parse(input)?;
         self.place(caller.user_id, &request).await
     }

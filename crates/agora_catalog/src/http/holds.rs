@@ -12,7 +12,7 @@ use crate::domain::CatalogError;
 use crate::domain::hold::HoldInput;
 
 #[utoipa::path(post, path = "/holds", tag = "holds", request_body = HoldInput,
-    responses((status = 201, description = "Every line held until `expires_at`", body = HoldView), super::Invalid, super::Unauthenticated,
+    responses((status = 201, description = "Every line held until `expires_at` (admins only; checkouts hold through events)", body = HoldView), super::Invalid, super::Unauthenticated, super::Forbidden,
         (status = 409, description = "`insufficient_stock`: nothing held; `short_lines` names each short product (the same id answers the same)", content_type = "application/problem+json")),
     security(("bearer" = [])))]
 pub async fn place(
