@@ -33,7 +33,7 @@ async fn product_stock_and_hold_changes_are_published() {
     assert_eq!(events.wait_for("agora.catalog.back_in_stock.v1", id).await.data["available"], 2);
 
     // A hold that takes the last units, then one that is short.
-    let buyer = shop.app.buyer("carol@example.com").await;
+    let buyer = shop.admin.clone();
     let placed = Uuid::now_v7();
     let body = json!({ "id": placed, "lines": [{ "product_id": id, "quantity": 2 }] });
     shop.post("/holds").bearer(&buyer.access).json(&body).send().await.ok(201);
