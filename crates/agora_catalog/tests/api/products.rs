@@ -146,7 +146,7 @@ async fn a_stock_edit_applies_the_sellers_change_to_units_sold_meanwhile() {
     let product = shop.list(&alice, &product_body("Green tea", "Sencha.", 1250, &category, 10)).await;
     let id = product["id"].as_str().unwrap();
     // A checkout takes 3 while the seller's form still shows 10.
-    let buyer = shop.app.buyer("carol@example.com").await;
+    let buyer = shop.admin.clone();
     let hold = json!({ "id": uuid::Uuid::now_v7(), "lines": [{ "product_id": id, "quantity": 3 }] });
     shop.post("/holds").bearer(&buyer.access).json(&hold).send().await.ok(201);
 
@@ -180,7 +180,7 @@ async fn a_suspended_shop_leaves_the_catalog_and_cannot_list() {
     // Alice's access token still says seller until it expires; catalog knows better.
     let body = product_body("Another tea", "More.", 100, &category, 1);
     shop.post("/products").bearer(&alice.access).json(&body).send().await.problem(403, "seller_suspended");
-    let buyer = shop.app.buyer("carol@example.com").await;
+    let buyer = shop.admin.clone();
     let hold = json!({ "id": uuid::Uuid::now_v7(), "lines": [{ "product_id": id, "quantity": 1 }] });
     shop.post("/holds").bearer(&buyer.access).json(&hold).send().await.problem(409, "insufficient_stock");
     shop.stop().await;
