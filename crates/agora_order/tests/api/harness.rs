@@ -30,6 +30,8 @@ impl Market {
             .set("database.sqlite_sync_every_commit", "false")
             // Tests register many buyers from one address.
             .set("settings.identity.registrations_per_address", "100000")
+            // Concurrent sign-ins count against the limit until each succeeds.
+            .set("settings.identity.sign_in_failures_per_address", "100000")
             .set("settings.payment.simulated.webhook_delay_ms", "200");
         for (key, value) in settings {
             builder = builder.set(key, *value);
