@@ -1,5 +1,10 @@
 //! What every page's layout shows: the title, the navigation for who is signed in, the search box, the
-//! CSRF token for its forms and the flash message.
+//! cart link with its item count, the CSRF token for its forms and the flash message; and how pages print
+//! dates and times.
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
 
 use crate::session::{Flash, Session};
 
@@ -20,8 +25,14 @@ pub struct Chrome {
     pub nav: Vec<NavLink>,
     /// The nav link of the current page: the longest one the path is under.
     current: Option<&'static str>,
+    /// The page is the cart.
+    on_cart: bool,
     /// The words in the header's search box.
     pub search: String,
+    /// Units in the cart, as the session last heard.
+    pub cart_count: u32,
+    /// A page that follows something happening elsewhere reloads itself every second (no script needed).
+    pub refresh: bool,
 }
 
 impl Chrome {
@@ -32,6 +43,7 @@ impl Chrome {
         match &user {
             None => {}
             Some(user) => {
+                nav.push(NavLink { href: "/orders", label: "Orders" });
                 if user.has("seller") {
                     nav.push(NavLink { href: "/sell", label: "My shop" });
                     nav.push(NavLink { href: "/sell/products", label: "Your products" });
@@ -60,6 +72,9 @@ impl Chrome {
             nav,
             current,
             search: String::new(),
+            cart_count: session.cart_count(),
+            on_cart: path == "/cart",
+            refresh: false,
         }
     }
 
@@ -82,7 +97,45 @@ impl Chrome {
         }
     }
 
+    /// An RFC 3339 time as people read it, in UTC ("21 Nov 2026, 14:05 UTC").
+    pub fn time(&self, rfc3339: impl AsRef<str>) -> String {
+        human_time(rfc3339.as_ref())
+    }
+
+    /// The header's cart link text: "Cart (3)".
+    pub fn cart_label(&self) -> String {
+        match self.cart_count {
+            0 => "Cart".to_owned(),
+            n => format!("Cart ({n})"),
+        }
+    }
+
+    pub fn is_cart_page(&self) -> bool {
+        self.on_cart
+    }
+
     pub fn is_current(&self, href: &str) -> bool {
         self.current == Some(href)
+    }
+}
+
+/// An RFC 3339 time in UTC as people read it; anything else as it is.
+fn human_time(text: &str) -> String {
+    let format = format_description!("[day padding:none] [month repr:short] [year], [hour]:[minute] UTC");
+    OffsetDateTime::parse(text, &Rfc3339)
+        .ok()
+        .and_then(|t| t.to_offset(time::UtcOffset::UTC).format(&format).ok())
+        .unwrap_or_else(|| text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human_time;
+
+    #[test]
+    fn times_read_in_utc() {
+        assert_eq!(human_time("2026-11-21T14:05:09.123456Z"), "21 Nov 2026, 14:05 UTC");
+        assert_eq!(human_time("2026-11-21T16:05:00+02:00"), "21 Nov 2026, 14:05 UTC");
+        assert_eq!(human_time("soon"), "soon");
     }
 }

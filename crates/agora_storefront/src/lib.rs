@@ -3,13 +3,16 @@
 //! works without JavaScript and carries a CSRF token; the session lives in an encrypted HttpOnly cookie.
 
 mod assets;
+mod cart;
 mod catalog;
 mod chrome;
 pub mod config;
 mod error;
 mod form;
 mod identity;
+mod order;
 mod pages;
+mod payment;
 mod price;
 mod session;
 
@@ -26,14 +29,20 @@ use base64::engine::general_purpose::STANDARD;
 
 pub use config::StorefrontSettings;
 
+use crate::cart::CartClient;
 use crate::catalog::CatalogClient;
 use crate::identity::IdentityClient;
+use crate::order::OrderClient;
+use crate::payment::PaymentClient;
 
 /// What every page handler gets.
 #[derive(Clone)]
 pub struct Storefront {
     identity: IdentityClient,
     catalog: CatalogClient,
+    cart: CartClient,
+    order: OrderClient,
+    payment: PaymentClient,
     /// The marketplace's currency, for the prices sellers type.
     currency: Currency,
     /// Largest picture a seller may upload, in bytes.
@@ -119,10 +128,25 @@ impl Service for StorefrontService {
         if settings.max_upload_bytes == 0 {
             return Err(start_error("settings.storefront.max_upload_bytes must be greater than zero"));
         }
+        // The buying pages need cart, order and payment; without one they say it is unavailable, and the
+        // rest of the storefront works on.
+        let buying_url = |service: &str| {
+            let url = ctx.base_urls.get(service).cloned();
+            if url.is_none() {
+                tracing::warn!(
+                    service,
+                    "the storefront has no URL for {service}: buying pages will say it is unavailable (set urls.{service})"
+                );
+            }
+            url
+        };
         let timeout = Duration::from_millis(settings.service_timeout_ms);
         let app = Storefront {
             identity: IdentityClient::new(identity_url, timeout),
             catalog: CatalogClient::new(catalog_url, timeout, Duration::from_millis(settings.catalog_cache_ms)),
+            cart: CartClient::new(buying_url("cart"), timeout),
+            order: OrderClient::new(buying_url("order"), timeout),
+            payment: PaymentClient::new(buying_url("payment"), timeout),
             currency,
             max_upload_bytes: settings.max_upload_bytes,
             cookie_key,

@@ -1,6 +1,14 @@
 //! Prices as people type and read them ("12.50", "12,5", "12") turned into minor units and back, by string
 //! arithmetic only: money never passes through floating point. Every marketplace currency has two decimals
-//! here, as `agora_core::Money` displays them.
+//! here, as `agora_core::Money` displays them. [`Amount`] is money as the services answer it.
+
+/// An amount as the buying services show it: minor units, currency, and the text to print ("12.50 EUR").
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct Amount {
+    pub amount_minor: i64,
+    pub currency: String,
+    pub formatted: String,
+}
 
 /// Why a typed price was not understood. The messages are shown next to the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,6 +1,7 @@
 //! The visitor's session: an encrypted, HttpOnly, SameSite=Lax cookie holding the CSRF token, the tokens
-//! identity issued (the browser never sees them in readable form), the signed-in user's name and roles, and
-//! a flash message for the next page.
+//! identity issued (the browser never sees them in readable form), the signed-in user's name and roles, a
+//! flash message for the next page, a signed-out visitor's cart token and the cart's item count for the
+//! header.
 //!
 //! A middleware loads it before the handler, refreshes an access token that is about to expire, and writes
 //! the cookie back only when something changed.
@@ -18,8 +19,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
 use crate::Storefront;
-use agora_http::client::ClientError;
 use crate::identity::Tokens;
+use agora_http::client::ClientError;
 
 const COOKIE: &str = "agora_session";
 /// Refresh the access token when it has less than this many seconds left.
@@ -57,23 +58,38 @@ impl SignedIn {
     }
 }
 
-/// Everything the cookie holds. Its `Debug` leaves the CSRF token out.
+/// Everything the cookie holds. Its `Debug` leaves the CSRF and cart tokens out.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionData {
     pub csrf: String,
     pub user: Option<SignedIn>,
     pub flash: Option<Flash>,
+    /// A signed-out visitor's cart token, minted by cart on their first "Add to cart"; merged into the
+    /// buyer's cart and dropped at sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cart_token: Option<String>,
+    /// Units in the cart as cart last answered, for the header (no call to cart on every page).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub cart_count: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl std::fmt::Debug for SessionData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SessionData").field("user", &self.user).field("flash", &self.flash).finish_non_exhaustive()
+        f.debug_struct("SessionData")
+            .field("user", &self.user)
+            .field("flash", &self.flash)
+            .field("cart_count", &self.cart_count)
+            .finish_non_exhaustive()
     }
 }
 
 impl SessionData {
     fn new() -> SessionData {
-        SessionData { csrf: String::new(), user: None, flash: None }
+        SessionData { csrf: String::new(), user: None, flash: None, cart_token: None, cart_count: 0 }
     }
 }
 
@@ -96,10 +112,10 @@ impl Session {
         f(&mut data)
     }
 
-    /// Nothing is known of the visitor (not signed in, no message waiting): every such visitor sees the
-    /// same page.
+    /// Nothing is known of the visitor (not signed in, no message waiting, nothing in a cart): every such
+    /// visitor sees the same page.
     pub fn is_blank(&self) -> bool {
-        self.with(|d| d.user.is_none() && d.flash.is_none())
+        self.with(|d| d.user.is_none() && d.flash.is_none() && d.cart_count == 0)
     }
 
     pub fn user(&self) -> Option<SignedIn> {
@@ -141,11 +157,31 @@ impl Session {
         });
     }
 
+    /// Signs out; the cart was the buyer's, so the header forgets it too.
     pub fn sign_out(&self) -> Option<SignedIn> {
         self.with(|d| {
             d.csrf = new_csrf();
+            d.cart_token = None;
+            d.cart_count = 0;
             d.user.take()
         })
+    }
+
+    /// The visitor's cart token, if they have a cart.
+    pub fn cart_token(&self) -> Option<String> {
+        self.with(|d| d.cart_token.clone())
+    }
+
+    pub fn set_cart_token(&self, token: Option<String>) {
+        self.with(|d| d.cart_token = token);
+    }
+
+    pub fn cart_count(&self) -> u32 {
+        self.with(|d| d.cart_count)
+    }
+
+    pub fn set_cart_count(&self, count: u32) {
+        self.with(|d| d.cart_count = count);
     }
 
     /// Replaces the tokens after a refresh.

@@ -1,4 +1,5 @@
-//! Registering, signing in and signing out.
+//! Registering, signing in and signing out. Signing in (a new account too) brings along what the visitor
+//! put in their cart.
 
 use agora_http::ClientAddr;
 use askama::Template;
@@ -8,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::cart::shopper::adopt_guest_cart;
 use super::{FormErrors, local_path, rejected, render, render_with};
 use crate::Storefront;
 use crate::chrome::Chrome;
@@ -21,6 +23,8 @@ struct RegisterPage {
     chrome: Chrome,
     email: String,
     display_name: String,
+    /// Where to go once the account is made (a local path).
+    next: String,
     errors: FormErrors,
     form_error: String,
 }
@@ -31,16 +35,18 @@ pub struct RegisterForm {
     email: String,
     password: String,
     display_name: String,
+    next: String,
 }
 
-pub async fn register_form(Extension(session): Extension<Session>) -> Response {
+pub async fn register_form(Extension(session): Extension<Session>, Query(query): Query<NextQuery>) -> Response {
     if session.user().is_some() {
-        return Redirect::to("/").into_response();
+        return Redirect::to(local_path(&query.next)).into_response();
     }
     render(&RegisterPage {
         chrome: Chrome::new(&session, "Create your account", "/register"),
         email: String::new(),
         display_name: String::new(),
+        next: local_path(&query.next).to_owned(),
         errors: FormErrors::default(),
         form_error: String::new(),
     })
@@ -69,8 +75,9 @@ pub async fn register(
     match signed_in {
         Ok(tokens) => {
             session.sign_in(&tokens);
+            adopt_guest_cart(&app, &session).await;
             session.flash("success", format!("Welcome to Agora, {}!", tokens.user.display_name));
-            Ok(Redirect::to("/").into_response())
+            Ok(Redirect::to(local_path(&form.next)).into_response())
         }
         Err(err) => {
             let rejected = rejected(err)?;
@@ -80,6 +87,7 @@ pub async fn register(
                     chrome: Chrome::new(&session, "Create your account", "/register"),
                     email: form.email,
                     display_name: form.display_name,
+                    next: local_path(&form.next).to_owned(),
                     errors: rejected.fields,
                     form_error: rejected.message,
                 },
@@ -134,6 +142,7 @@ pub async fn sign_in(
     match app.identity.sign_in(&form.email, &form.password, client).await {
         Ok(tokens) => {
             session.sign_in(&tokens);
+            adopt_guest_cart(&app, &session).await;
             session.flash("success", format!("Signed in as {}.", tokens.user.display_name));
             Ok(Redirect::to(local_path(&form.next)).into_response())
         }

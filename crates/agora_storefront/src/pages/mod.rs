@@ -4,7 +4,10 @@
 mod account;
 mod admin;
 mod auth;
+mod cart;
 mod catalog;
+mod checkout;
+mod orders;
 mod sell;
 mod seller;
 
@@ -21,9 +24,9 @@ use axum::{Extension, Router};
 
 use crate::Storefront;
 use crate::chrome::Chrome;
-use agora_http::client::{ClientError, Problem as ServiceProblem};
 use crate::error::{ErrorPage, PageError, SessionEnded};
 use crate::session::{self, Session, SignedIn};
+use agora_http::client::{ClientError, Problem as ServiceProblem};
 
 pub fn router(app: Storefront) -> Router {
     let upload_limit = app.max_upload_bytes.saturating_add(seller::images::MULTIPART_OVERHEAD);
@@ -35,6 +38,18 @@ pub fn router(app: Storefront) -> Router {
         .route("/register", get(auth::register_form).post(auth::register))
         .route("/sign-in", get(auth::sign_in_form).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
+        .route("/cart", get(cart::show))
+        .route("/cart/items", post(cart::add))
+        .route("/cart/items/{id}", post(cart::update))
+        .route("/cart/items/{id}/remove", post(cart::remove))
+        .route("/cart/acknowledge", post(cart::acknowledge))
+        .route("/checkout", get(checkout::show).post(checkout::place))
+        .route("/checkout/addresses", post(checkout::add_address))
+        .route("/checkout/{id}", get(checkout::status))
+        .route("/checkout/{id}/pay", post(checkout::pay))
+        .route("/checkout/{id}/result", get(checkout::result))
+        .route("/orders", get(orders::list))
+        .route("/orders/{id}", get(orders::show))
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
         .route("/sell", get(sell::show).post(sell::apply))

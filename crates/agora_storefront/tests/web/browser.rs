@@ -2,7 +2,9 @@
 //! - identity: register → sign in → apply to sell → an admin made by the CLI approves → the new seller sees
 //!   the seller navigation → sign out; also the phone-width layout;
 //! - selling: a seller lists a product with a picture → a signed-out visitor finds it with the header's
-//!   search box and opens its page, pictures loaded; also the results at phone width.
+//!   search box and opens its page, pictures loaded; also the results at phone width;
+//! - buying: a visitor fills a cart from two shops → signs in and keeps it → adds an address and places the
+//!   order → pays by card → the result page follows the payment by itself → two paid orders with timelines.
 
 use agora_testkit::{Browser, TestApp};
 use serde_json::json;
@@ -162,5 +164,95 @@ async fn a_seller_lists_a_product_with_a_picture_that_a_visitor_finds_and_sees()
     assert!(browser.text(".description").await.contains("First flush from Shizuoka.\nSteep two minutes"));
     assert!(pictures_loaded(&browser, "img.main-picture").await, "the product picture loads");
     browser.screenshot("product-page").await;
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_visitor_fills_a_cart_from_two_shops_signs_in_checks_out_pays_and_sees_two_paid_orders() {
+    let market = crate::market::Market::start().await;
+    let ken = market.seller("ken@example.com", "Kettle Corner").await;
+    let pia = market.seller("pia@example.com", "Pia Pottery").await;
+    let sencha = market.product(&ken, "Kettle Corner", "Sencha leaves", 850, 10).await;
+    market.product(&pia, "Pia Pottery", "Tea bowl", 1250, 3).await;
+    market.app.register("ada@example.com").await;
+    let app = &market.app;
+    let Some(browser) = Browser::launch("buying_journey").await else { return };
+
+    browser.goto(&app.url(&format!("/p/{sencha}"))).await;
+    browser.fill_labelled("Quantity", "2").await;
+    browser.click_button("Add to cart").await;
+    browser.wait_for_text(".flash", "“Sencha leaves” is in your cart.").await;
+    browser.wait_for_text(".cart-link", "Cart (2)").await;
+    browser.fill_labelled("Search products", "bowl").await;
+    browser.click_button("Search").await;
+    browser.wait_for_text(".product-card", "Tea bowl").await;
+    browser.click(".card-add button").await;
+    browser.wait_for_text(".flash", "“Tea bowl” is in your cart.").await;
+    assert_eq!(browser.current_path().await, "/search", "back to the results");
+    browser.screenshot("added-from-results").await;
+
+    browser.click(".cart-link").await;
+    let cart = browser.wait_for_text(".cart-lines", "Tea bowl").await;
+    assert!(cart.contains("Sencha leaves") && cart.contains("Sold by Pia Pottery"), "{cart}");
+    browser.screenshot("cart").await;
+    browser.set_viewport(375, 800).await;
+    browser.screenshot("cart-phone").await;
+    assert_no_sideways_scroll(&browser).await;
+    browser.set_viewport(1280, 900).await;
+
+    browser.click("main a[href='/checkout']").await;
+    browser.wait_for_text(".flash", "Please sign in to continue.").await;
+    browser.fill_labelled("Email address", "ada@example.com").await;
+    browser.fill_labelled("Password", agora_testkit::api::PASSWORD).await;
+    browser.click_button("Sign in").await;
+    browser.wait_for_text("h1", "Check out").await;
+    let summary = browser.wait_for_text(".checkout-summary", "From Pia Pottery").await;
+    assert!(summary.contains("From Kettle Corner") && summary.contains("29.50 EUR"), "the cart came along: {summary}");
+
+    browser.fill_labelled("Full name", "Ada Lovelace").await;
+    browser.fill_labelled("Street and number", "12 St James's Square").await;
+    browser.fill_labelled("Postal code", "SW1Y 4JH").await;
+    browser.fill_labelled("City", "London").await;
+    browser.fill_labelled("Country code", "GB").await;
+    browser.click_button("Save address").await;
+    browser.wait_for_text(".flash", "The address is saved").await;
+    browser.screenshot("checkout").await;
+    browser.set_viewport(375, 800).await;
+    browser.screenshot("checkout-phone").await;
+    assert_no_sideways_scroll(&browser).await;
+    browser.set_viewport(1280, 900).await;
+    browser.click_button("Place order").await;
+
+    browser.wait_for_text("h2", "Pay by card").await;
+    browser.screenshot("pay").await;
+    browser.fill_labelled("Card number", "4242 4242 4242 4242").await;
+    browser.fill_labelled("Expiry month", "12").await;
+    browser.fill_labelled("Expiry year", "2040").await;
+    browser.fill_labelled("Security code", "123").await;
+    browser.fill_labelled("Name on the card", "Ada Lovelace").await;
+    browser.click_button("Pay 29.50 EUR").await;
+    // The result page reloads itself until the payment and both orders are confirmed.
+    browser.wait_for_text("h1", "Thank you for your order!").await;
+    browser.screenshot("thank-you").await;
+    let result_path = browser.current_path().await;
+    assert!(result_path.ends_with("/result"), "{result_path}");
+
+    let mut shops = Vec::new();
+    for n in 1..=2 {
+        browser.goto(&app.url(&result_path)).await;
+        browser.click(&format!(".paid-orders li:nth-child({n}) a")).await;
+        let heading = browser.wait_for_text("h1", "Order from").await;
+        let timeline = browser.wait_for_text(".timeline", "Paid").await;
+        let at = |step: &str| timeline.find(step).unwrap_or_else(|| panic!("no {step:?} in {timeline:?}"));
+        assert!(at("Placed") < at("Items reserved") && at("Items reserved") < at("Paid"), "{timeline}");
+        assert!(browser.text(".badge").await.contains("Paid"));
+        browser.screenshot(&format!("order-{n}")).await;
+        shops.push(heading.trim_start_matches("Order from ").to_owned());
+    }
+    shops.sort();
+    assert_eq!(shops, ["Kettle Corner", "Pia Pottery"]);
+    browser.click("nav a[href='/orders']").await;
+    browser.wait_for_text("main", "Your orders").await;
+    browser.screenshot("orders").await;
     browser.close().await;
 }

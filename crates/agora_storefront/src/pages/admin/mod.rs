@@ -16,9 +16,9 @@ use axum::http::Uri;
 use serde::Deserialize;
 
 use super::{rejected, signed_in};
-use agora_http::client::ClientError;
 use crate::error::PageError;
 use crate::session::{Session, SignedIn};
+use agora_http::client::ClientError;
 
 pub(super) fn admin(session: &Session, uri: &Uri) -> Result<SignedIn, PageError> {
     let user = signed_in(session, uri)?;

@@ -3,6 +3,7 @@
 
 use axum::Extension;
 use axum::extract::{Path, Query, State};
+use axum::http::Uri;
 use axum::response::Response;
 
 use super::listing::{Facet, Listing, ListingParams};
@@ -19,6 +20,7 @@ pub async fn show(
     Extension(session): Extension<Session>,
     Path(slug): Path<String>,
     Query(params): Query<ListingParams>,
+    uri: Uri,
 ) -> Result<Response, PageError> {
     let tree = app.catalog.categories().await?;
     let node = find_by_slug(&tree, &slug).ok_or(PageError::NotFound)?;
@@ -37,6 +39,7 @@ pub async fn show(
     let mut chrome = Chrome::new(&session, node.name.clone(), &base);
     chrome.search = listing.q.clone();
     let mut page = ListingPage::new(chrome, node.name.clone(), base, listing);
+    page.back = uri.path_and_query().map_or_else(|| uri.path().to_owned(), |p| p.as_str().to_owned());
     page.trail = trail;
     let (status, results) = page.run(&app, &node.slug, None).await?;
     let counts = results.map(|r| r.categories).unwrap_or_default();

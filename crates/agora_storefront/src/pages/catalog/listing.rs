@@ -5,10 +5,10 @@
 use serde::Deserialize;
 
 use crate::catalog::{CategoryCount, SearchQuery, Sort};
-use agora_http::client::ClientError;
 use crate::error::PageError;
 use crate::pages::FormErrors;
 use crate::price;
+use agora_http::client::ClientError;
 
 /// Results per page.
 const PAGE_SIZE: u32 = 24;

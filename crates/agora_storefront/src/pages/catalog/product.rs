@@ -1,6 +1,11 @@
 //! A product page, `/p/{id}`: its pictures (a main one chosen by a plain link, so no script is needed),
-//! price, stock, shop, category trail, attributes and description. Hidden products exist only for their
-//! seller and admins; everyone else gets the not-found page.
+//! price, stock, shop, category trail, attributes, description and an "Add to cart" form. Hidden products
+//! exist only for their seller and admins; everyone else gets the not-found page.
+//!
+//! Visitors without a session share one rendering of the page; its form carries a placeholder that each
+//! answer replaces with the visitor's own CSRF token.
+
+use std::sync::OnceLock;
 
 use askama::Template;
 use axum::Extension;
@@ -26,11 +31,30 @@ struct ProductPage {
     selected: usize,
     /// The visitor is the product's seller.
     is_owner: bool,
+    /// The add-to-cart form's token (or the shared rendering's placeholder).
+    csrf: String,
+}
+
+/// Stands for the CSRF token in the rendering shared by visitors without a session: random per process, so
+/// no product text can contain it.
+fn csrf_placeholder() -> &'static str {
+    static PLACEHOLDER: OnceLock<String> = OnceLock::new();
+    PLACEHOLDER.get_or_init(|| format!("csrf-{}", Uuid::now_v7().simple()))
 }
 
 impl ProductPage {
     fn main_image(&self) -> Option<&Image> {
         self.product.images.get(self.selected).or(self.product.images.first())
+    }
+
+    /// Whether the visitor may put it in a cart: for sale, in stock, and not their own.
+    fn can_buy(&self) -> bool {
+        !self.is_owner && !self.product.is_hidden() && self.product.stock.available > 0
+    }
+
+    /// The most the quantity field offers.
+    fn max_quantity(&self) -> i64 {
+        self.product.stock.available.clamp(1, 99)
     }
 }
 
@@ -54,22 +78,32 @@ pub async fn show(
     if session.is_blank() && selected == 0 {
         let public = app.catalog.public_product(id).await?;
         if let Some(html) = public.page.get() {
-            return Ok(Html(html.clone()).into_response());
+            return Ok(Html(with_token(html, &session)).into_response());
         }
-        let page = ProductPage::new(&session, public.product.clone(), 0, false);
+        let page = ProductPage::new(&session, public.product.clone(), 0, false, csrf_placeholder().to_owned());
         let html = Bytes::from(page.render().map_err(|e| PageError::Internal(format!("template failed: {e}")))?);
         let _ = public.page.set(html.clone());
-        return Ok(Html(html).into_response());
+        return Ok(Html(with_token(&html, &session)).into_response());
     }
     let product = app.catalog.product(user.as_ref().map(|u| u.access_token.as_str()), id).await?;
     let is_owner = user.is_some_and(|u| u.user_id == product.seller.id);
     let selected = if selected < product.images.len() { selected } else { 0 };
-    Ok(render(&ProductPage::new(&session, product, selected, is_owner)))
+    Ok(render(&ProductPage::new(&session, product, selected, is_owner, session.csrf())))
+}
+
+/// The shared rendering with the visitor's own token in its form (made now if they have none; a page
+/// without the form needs none, and sets no cookie).
+fn with_token(html: &Bytes, session: &Session) -> Bytes {
+    match std::str::from_utf8(html) {
+        Ok(text) if text.contains(csrf_placeholder()) => Bytes::from(text.replace(csrf_placeholder(), &session.csrf())),
+        _ => html.clone(),
+    }
 }
 
 impl ProductPage {
-    fn new(session: &Session, product: Product, selected: usize, is_owner: bool) -> ProductPage {
+    fn new(session: &Session, product: Product, selected: usize, is_owner: bool, csrf: String) -> ProductPage {
         let path = format!("/p/{}", product.id);
-        ProductPage { chrome: Chrome::new(session, product.title.clone(), &path), product, selected, is_owner }
+        let chrome = Chrome::new(session, product.title.clone(), &path);
+        ProductPage { chrome, product, selected, is_owner, csrf }
     }
 }

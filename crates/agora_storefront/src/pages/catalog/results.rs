@@ -41,6 +41,8 @@ pub struct ListingPage {
     pub notice: String,
     pub first_page: Option<String>,
     pub next_page: Option<String>,
+    /// This page's address, where its "Add to cart" forms come back to.
+    pub back: String,
 }
 
 impl ListingPage {
@@ -61,6 +63,7 @@ impl ListingPage {
             notice: String::new(),
             first_page: None,
             next_page: None,
+            back: String::new(),
         }
     }
 

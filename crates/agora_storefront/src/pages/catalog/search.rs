@@ -3,6 +3,7 @@
 
 use axum::Extension;
 use axum::extract::{Query, State};
+use axum::http::Uri;
 use axum::response::Response;
 
 use super::listing::{Listing, ListingParams, facets};
@@ -18,6 +19,7 @@ pub async fn show(
     State(app): State<Storefront>,
     Extension(session): Extension<Session>,
     Query(params): Query<ListingParams>,
+    uri: Uri,
 ) -> Result<Response, PageError> {
     let listing = Listing::parse(params);
     let heading =
@@ -26,6 +28,7 @@ pub async fn show(
     chrome.search = listing.q.clone();
     let tree = app.catalog.categories().await?;
     let mut page = ListingPage::new(chrome, heading, "/search".to_owned(), listing);
+    page.back = uri.path_and_query().map_or_else(|| uri.path().to_owned(), |p| p.as_str().to_owned());
     page.category_options = flatten(&tree);
     let category = page.listing.category.clone();
     let (status, results) = page.run(&app, &category, Some(&category)).await?;

@@ -13,12 +13,12 @@ use super::edit::{FormState, form_page};
 use super::form::{ProductForm, readable_size};
 use super::{own_product, product_id, seller};
 use crate::Storefront;
-use agora_http::client::ClientError;
 use crate::error::PageError;
 use crate::form::{CSRF_FIELD, CsrfForm};
 use crate::pages::auth::Empty;
 use crate::pages::capitalise;
 use crate::session::Session;
+use agora_http::client::ClientError;
 
 /// Room for the form's other fields and the multipart framing, on top of the picture.
 pub const MULTIPART_OVERHEAD: usize = 64 * 1024;
