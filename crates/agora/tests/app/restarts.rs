@@ -23,7 +23,8 @@ struct Process {
     services: &'static str,
     port: u16,
     env: BTreeMap<String, String>,
-    dir: tempfile::TempDir,
+    /// Kept after the test (logs in `serve.log`), so a failure can be read.
+    dir: std::path::PathBuf,
     child: Option<Child>,
 }
 
@@ -33,10 +34,10 @@ impl Process {
         command
             .args(["serve", "--services", self.services, "--listen", &format!("127.0.0.1:{}", self.port)])
             .arg("--data-dir")
-            .arg(self.dir.path())
+            .arg(&self.dir)
             .envs(&self.env)
             .stdout(Stdio::null())
-            .stderr(Stdio::null());
+            .stderr(std::fs::OpenOptions::new().create(true).append(true).open(self.dir.join("serve.log")).unwrap());
         self.child = Some(command.spawn().unwrap());
     }
 
@@ -129,6 +130,10 @@ async fn purchase(client: Client, front: String, order: String, payment: String,
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let (_, checkout) = call(&client, Method::GET, &checkout_url, &token, None, None).await;
+        if Instant::now() > deadline {
+            let (_, paid) = call(&client, Method::GET, &format!("{payment}/api/payment/checkouts/{id}/payment"), &token, None, None).await;
+            panic!("checkout {id} never got paid: {checkout}\npayment: {paid}");
+        }
         match checkout["status"].as_str() {
             Some("paid") => return checkout,
             Some("awaiting_payment") => {
@@ -168,11 +173,17 @@ async fn killing_order_and_payment_mid_checkout_loses_and_duplicates_nothing() {
         ("AGORA_SETTINGS__IDENTITY__BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD),
         ("AGORA_SETTINGS__IDENTITY__REGISTRATIONS_PER_ADDRESS", "1000"),
         ("AGORA_SETTINGS__PAYMENT__SIMULATED__WEBHOOK_SECRET", "whsec_restart_test_secret"),
+        // An attempt cut off by the kill is looked up at the provider after this long.
+        ("AGORA_SETTINGS__PAYMENT__RECONCILE_AFTER_SECS", "3"),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .collect();
     env.insert("AGORA_BUS__TOPIC_PREFIX".into(), agora_testkit::unique_prefix());
+    // What the test backends need of clients (tansu: one record per producer batch).
+    for (key, value) in agora_testkit::kafka_properties() {
+        env.insert(format!("AGORA_BUS__KAFKA__PROPERTIES__{}", key.replace('.', "_").to_uppercase()), value);
+    }
     for (service, process) in [("identity", "front"), ("catalog", "front"), ("cart", "front"), ("order", "order"), ("payment", "payment")] {
         env.insert(format!("AGORA_URLS__{}", service.to_uppercase()), format!("{}/api/{service}", url(process)));
     }
@@ -180,7 +191,7 @@ async fn killing_order_and_payment_mid_checkout_loses_and_duplicates_nothing() {
         services,
         port: ports[name],
         env: env.clone(),
-        dir: tempfile::tempdir().unwrap(),
+        dir: tempfile::Builder::new().prefix(&format!("agora-restarts-{name}-")).tempdir().unwrap().keep(),
         child: None,
     };
     let mut front = process("identity,catalog,cart", "front");
@@ -245,7 +256,17 @@ async fn killing_order_and_payment_mid_checkout_loses_and_duplicates_nothing() {
     tokio::time::sleep(Duration::from_secs(1)).await;
     order.lock().await.spawn();
     order.lock().await.wait_until_ready().await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Payment dies once buyers have begun paying, with the rest of their attempts in flight.
+    let metrics = format!("{payment_url}/metrics");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let text = reqwest::get(&metrics).await.unwrap().text().await.unwrap();
+        if text.lines().any(|l| l.starts_with("agora_payment_attempts_total")) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no one started paying");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     payment.lock().await.kill();
     tokio::time::sleep(Duration::from_secs(1)).await;
     payment.lock().await.spawn();
