@@ -74,6 +74,7 @@ pub struct OrderSummary {
     pub status: &'static str,
     pub total: PriceView,
     pub lines: Vec<LineView>,
+    pub created_at: String,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -259,5 +260,6 @@ fn summary(names: &HashMap<Uuid, String>, order: &Order, lines: Vec<Line>) -> Or
         status: order.status.as_str(),
         total: order.total.into(),
         lines: lines.into_iter().map(LineView::from).collect(),
+        created_at: order.created_at.to_rfc3339(),
     }
 }
