@@ -93,12 +93,27 @@ async fn call(app: &TestApp, method: Method, path: &str, who: &Session, body: Op
 }
 
 /// One buyer's checkouts; answers the latency of each, from placing to paid.
-async fn shop(app: Arc<TestApp>, moments: Arc<Moments>, buyer: Session, address: String, products: Arc<Vec<String>>, rounds: usize, offset: usize) -> Vec<Duration> {
+async fn shop(
+    app: Arc<TestApp>,
+    moments: Arc<Moments>,
+    buyer: Session,
+    address: String,
+    products: Arc<Vec<String>>,
+    rounds: usize,
+    offset: usize,
+) -> Vec<Duration> {
     let mut latencies = Vec::with_capacity(rounds);
     for round in 0..rounds {
         // Another product each round, so the cart dropping what the last checkout bought never races this one.
         let product = &products[(offset + round) % products.len()];
-        let (status, body) = call(&app, Method::POST, "/api/cart/cart/items", &buyer, Some(json!({ "product_id": product, "quantity": 1 }))).await;
+        let (status, body) = call(
+            &app,
+            Method::POST,
+            "/api/cart/cart/items",
+            &buyer,
+            Some(json!({ "product_id": product, "quantity": 1 })),
+        )
+        .await;
         assert_eq!(status, 200, "{body}");
         let started = Instant::now();
         let key = uuid::Uuid::now_v7().to_string();
@@ -114,7 +129,14 @@ async fn shop(app: Arc<TestApp>, moments: Arc<Moments>, buyer: Session, address:
         moments.wait(&id, "agora.order.checkout_awaiting_payment.v1").await;
         let card = json!({ "card_number": "4242424242424242", "exp_month": 12, "exp_year": 2040, "cvc": "123", "cardholder": "Bench" });
         loop {
-            let (status, body) = call(&app, Method::POST, &format!("/api/payment/checkouts/{id}/payment/attempts"), &buyer, Some(card.clone())).await;
+            let (status, body) = call(
+                &app,
+                Method::POST,
+                &format!("/api/payment/checkouts/{id}/payment/attempts"),
+                &buyer,
+                Some(card.clone()),
+            )
+            .await;
             match status {
                 404 => tokio::time::sleep(Duration::from_millis(5)).await,
                 s if s < 300 => break,
@@ -156,7 +178,8 @@ async fn main() {
     let admin = app.admin().await;
 
     let seller = app.seller("bench-seller@example.com", "Bench Shop", &admin).await;
-    let (_, category) = call(&app, Method::POST, "/api/catalog/categories", &admin, Some(json!({ "name": "Bench" }))).await;
+    let (_, category) =
+        call(&app, Method::POST, "/api/catalog/categories", &admin, Some(json!({ "name": "Bench" }))).await;
     let mut products = Vec::new();
     for i in 0..50 {
         let body = json!({
@@ -179,11 +202,14 @@ async fn main() {
     // Order prices checkouts from its read model: wait until it knows every product.
     let probe = &shoppers[0].0;
     for product in products.iter() {
-        call(&app, Method::POST, "/api/cart/cart/items", probe, Some(json!({ "product_id": product, "quantity": 1 }))).await;
+        call(&app, Method::POST, "/api/cart/cart/items", probe, Some(json!({ "product_id": product, "quantity": 1 })))
+            .await;
     }
     loop {
         let (_, preview) = call(&app, Method::POST, "/api/order/checkouts/preview", probe, None).await;
-        if preview["unavailable_lines"].as_array().is_some_and(Vec::is_empty) && preview["orders"][0]["lines"].as_array().is_some_and(|l| l.len() == products.len()) {
+        if preview["unavailable_lines"].as_array().is_some_and(Vec::is_empty)
+            && preview["orders"][0]["lines"].as_array().is_some_and(|l| l.len() == products.len())
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -194,7 +220,9 @@ async fn main() {
     let tasks: Vec<_> = shoppers
         .into_iter()
         .enumerate()
-        .map(|(i, (buyer, address))| tokio::spawn(shop(app.clone(), moments.clone(), buyer, address, products.clone(), rounds, i)))
+        .map(|(i, (buyer, address))| {
+            tokio::spawn(shop(app.clone(), moments.clone(), buyer, address, products.clone(), rounds, i))
+        })
         .collect();
     let mut latencies = Vec::new();
     for task in tasks {

@@ -71,7 +71,9 @@ impl Handler for Checkouts {
                 Ok(())
             }
             // Released after it expired, or a cancelled checkout whose hold was rejected: nothing to give back.
-            Err(CatalogError::HoldNotActive(_) | CatalogError::HoldNotFound) if status == HoldStatus::Released => Ok(()),
+            Err(CatalogError::HoldNotActive(_) | CatalogError::HoldNotFound) if status == HoldStatus::Released => {
+                Ok(())
+            }
             Err(err) => Err(classify(err)),
         }
     }
@@ -84,7 +86,9 @@ fn permanent(err: CatalogError) -> HandlerError {
 /// Storage failures are worth retrying; a request catalog refuses will be refused again.
 fn classify(err: CatalogError) -> HandlerError {
     match err {
-        CatalogError::Db(_) | CatalogError::Event(_) | CatalogError::Internal(_) => HandlerError::Transient(err.to_string()),
+        CatalogError::Db(_) | CatalogError::Event(_) | CatalogError::Internal(_) => {
+            HandlerError::Transient(err.to_string())
+        }
         other => permanent(other),
     }
 }

@@ -11,7 +11,11 @@ use crate::{TopicDoc, TopicEvents};
 /// Every topic and its event types.
 pub fn topics() -> Vec<TopicDoc> {
     vec![
-        UserEvent::doc(), SellerEvent::doc(), ProductEvent::doc(), StockEvent::doc(), HoldEvent::doc(),
+        UserEvent::doc(),
+        SellerEvent::doc(),
+        ProductEvent::doc(),
+        StockEvent::doc(),
+        HoldEvent::doc(),
         CheckoutEvent::doc(),
         OrderEvent::doc(),
         PaymentEvent::doc(),

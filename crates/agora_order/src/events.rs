@@ -88,4 +88,3 @@ fn classify(err: OrderError) -> HandlerError {
         other => HandlerError::Permanent(other.to_string()),
     }
 }
-

@@ -32,11 +32,8 @@ pub use app::Orders;
 pub use config::OrderSettings;
 
 /// Portable SQL: one set of migrations serves both databases.
-pub static MIGRATIONS: Migrations = Migrations {
-    owner: "order",
-    postgres: &sqlx::migrate!("./migrations"),
-    sqlite: &sqlx::migrate!("./migrations"),
-};
+pub static MIGRATIONS: Migrations =
+    Migrations { owner: "order", postgres: &sqlx::migrate!("./migrations"), sqlite: &sqlx::migrate!("./migrations") };
 
 /// The order service, as the binary composes it.
 pub struct OrderService;

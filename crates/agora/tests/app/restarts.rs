@@ -77,7 +77,14 @@ fn free_port() -> u16 {
 }
 
 /// Sends a request until the service answers (a killed process refuses connections for a while).
-async fn call(client: &Client, method: Method, url: &str, token: &str, body: Option<&Value>, key: Option<&str>) -> (u16, Value) {
+async fn call(
+    client: &Client,
+    method: Method,
+    url: &str,
+    token: &str,
+    body: Option<&Value>,
+    key: Option<&str>,
+) -> (u16, Value) {
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
         let mut request = client.request(method.clone(), url).bearer_auth(token);
@@ -112,26 +119,45 @@ async fn buyer(client: &Client, front: &str, order: &str, email: &str) -> String
     let reply = client.post(format!("{front}/api/identity/users")).json(&body).send().await.unwrap();
     assert_eq!(reply.status(), 201);
     let (token, _) = session(client, front, email, PASSWORD).await;
-    let address = json!({ "full_name": "Ada", "line1": "1 Road", "city": "Paris", "postal_code": "75001", "country": "FR" });
-    let (status, _) = call(client, Method::POST, &format!("{order}/api/order/addresses"), &token, Some(&address), None).await;
+    let address =
+        json!({ "full_name": "Ada", "line1": "1 Road", "city": "Paris", "postal_code": "75001", "country": "FR" });
+    let (status, _) =
+        call(client, Method::POST, &format!("{order}/api/order/addresses"), &token, Some(&address), None).await;
     assert_eq!(status, 201);
     token
 }
 
 /// One buyer's whole purchase, retrying each step through outages; answers the final checkout.
-async fn purchase(client: Client, front: String, order: String, payment: String, token: String, address: String) -> Value {
+async fn purchase(
+    client: Client,
+    front: String,
+    order: String,
+    payment: String,
+    token: String,
+    address: String,
+) -> Value {
     let body = json!({ "address_id": address });
     let (status, placed) =
-        call(&client, Method::POST, &format!("{order}/api/order/checkouts"), &token, Some(&body), Some("buy-once")).await;
+        call(&client, Method::POST, &format!("{order}/api/order/checkouts"), &token, Some(&body), Some("buy-once"))
+            .await;
     assert!(status == 201 || status == 200, "{placed}");
     let id = placed["id"].as_str().unwrap().to_owned();
     let checkout_url = format!("{order}/api/order/checkouts/{id}");
-    let card = json!({ "card_number": GOOD_CARD, "exp_month": 12, "exp_year": 2040, "cvc": "123", "cardholder": "Ada" });
+    let card =
+        json!({ "card_number": GOOD_CARD, "exp_month": 12, "exp_year": 2040, "cvc": "123", "cardholder": "Ada" });
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let (_, checkout) = call(&client, Method::GET, &checkout_url, &token, None, None).await;
         if Instant::now() > deadline {
-            let (_, paid) = call(&client, Method::GET, &format!("{payment}/api/payment/checkouts/{id}/payment"), &token, None, None).await;
+            let (_, paid) = call(
+                &client,
+                Method::GET,
+                &format!("{payment}/api/payment/checkouts/{id}/payment"),
+                &token,
+                None,
+                None,
+            )
+            .await;
             panic!("checkout {id} never got paid: {checkout}\npayment: {paid}");
         }
         match checkout["status"].as_str() {
@@ -184,7 +210,9 @@ async fn killing_order_and_payment_mid_checkout_loses_and_duplicates_nothing() {
     for (key, value) in agora_testkit::kafka_properties() {
         env.insert(format!("AGORA_BUS__KAFKA__PROPERTIES__{}", key.replace('.', "_").to_uppercase()), value);
     }
-    for (service, process) in [("identity", "front"), ("catalog", "front"), ("cart", "front"), ("order", "order"), ("payment", "payment")] {
+    for (service, process) in
+        [("identity", "front"), ("catalog", "front"), ("cart", "front"), ("order", "order"), ("payment", "payment")]
+    {
         env.insert(format!("AGORA_URLS__{}", service.to_uppercase()), format!("{}/api/{service}", url(process)));
     }
     let process = |services: &'static str, name: &str| Process {
@@ -210,16 +238,34 @@ async fn killing_order_and_payment_mid_checkout_loses_and_duplicates_nothing() {
     let (admin, _) = session(&client, &front_url, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let seller = buyer(&client, &front_url, &order_url, "seller@example.com").await;
     let application = json!({ "shop_name": "Sturdy Shop", "description": DESCRIPTION });
-    let (_, application) = call(&client, Method::POST, &format!("{front_url}/api/identity/seller-applications"), &seller, Some(&application), None).await;
-    let approve = format!("{front_url}/api/identity/admin/seller-applications/{}/approve", application["id"].as_str().unwrap());
+    let (_, application) = call(
+        &client,
+        Method::POST,
+        &format!("{front_url}/api/identity/seller-applications"),
+        &seller,
+        Some(&application),
+        None,
+    )
+    .await;
+    let approve =
+        format!("{front_url}/api/identity/admin/seller-applications/{}/approve", application["id"].as_str().unwrap());
     assert_eq!(call(&client, Method::POST, &approve, &admin, None, None).await.0, 200);
     let (seller, _) = session(&client, &front_url, "seller@example.com", PASSWORD).await;
-    let (_, category) = call(&client, Method::POST, &format!("{front_url}/api/catalog/categories"), &admin, Some(&json!({ "name": "Things" })), None).await;
+    let (_, category) = call(
+        &client,
+        Method::POST,
+        &format!("{front_url}/api/catalog/categories"),
+        &admin,
+        Some(&json!({ "name": "Things" })),
+        None,
+    )
+    .await;
     let product = json!({
         "title": "Sturdy Mug", "description": "Survives anything.", "price": { "amount_minor": 900, "currency": "EUR" },
         "category_id": category["id"], "attributes": [], "stock": 100,
     });
-    let (status, product) = call(&client, Method::POST, &format!("{front_url}/api/catalog/products"), &seller, Some(&product), None).await;
+    let (status, product) =
+        call(&client, Method::POST, &format!("{front_url}/api/catalog/products"), &seller, Some(&product), None).await;
     assert_eq!(status, 201, "{product}");
     let product_id = product["id"].as_str().unwrap().to_owned();
 
@@ -227,16 +273,24 @@ async fn killing_order_and_payment_mid_checkout_loses_and_duplicates_nothing() {
     let mut buyers = Vec::new();
     for i in 0..20 {
         let token = buyer(&client, &front_url, &order_url, &format!("buyer{i}@example.com")).await;
-        let (_, addresses) = call(&client, Method::GET, &format!("{order_url}/api/order/addresses"), &token, None, None).await;
+        let (_, addresses) =
+            call(&client, Method::GET, &format!("{order_url}/api/order/addresses"), &token, None, None).await;
         let item = json!({ "product_id": product_id, "quantity": 2 });
-        assert_eq!(call(&client, Method::POST, &format!("{front_url}/api/cart/cart/items"), &token, Some(&item), None).await.0, 200);
+        assert_eq!(
+            call(&client, Method::POST, &format!("{front_url}/api/cart/cart/items"), &token, Some(&item), None).await.0,
+            200
+        );
         buyers.push((token, addresses[0]["id"].as_str().unwrap().to_owned()));
     }
     // Order has heard of the product once a preview prices it.
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let (_, preview) = call(&client, Method::POST, &format!("{order_url}/api/order/checkouts/preview"), &buyers[0].0, None, None).await;
-        if preview["unavailable_lines"].as_array().is_some_and(Vec::is_empty) && preview["total"]["amount_minor"] == 1800 {
+        let (_, preview) =
+            call(&client, Method::POST, &format!("{order_url}/api/order/checkouts/preview"), &buyers[0].0, None, None)
+                .await;
+        if preview["unavailable_lines"].as_array().is_some_and(Vec::is_empty)
+            && preview["total"]["amount_minor"] == 1800
+        {
             break;
         }
         assert!(Instant::now() < deadline, "order never heard of the product: {preview}");
@@ -246,7 +300,14 @@ async fn killing_order_and_payment_mid_checkout_loses_and_duplicates_nothing() {
     let purchases: Vec<_> = buyers
         .iter()
         .map(|(token, address)| {
-            tokio::spawn(purchase(client.clone(), front_url.clone(), order_url.clone(), payment_url.clone(), token.clone(), address.clone()))
+            tokio::spawn(purchase(
+                client.clone(),
+                front_url.clone(),
+                order_url.clone(),
+                payment_url.clone(),
+                token.clone(),
+                address.clone(),
+            ))
         })
         .collect();
     let order = Arc::new(tokio::sync::Mutex::new(order));
@@ -287,9 +348,13 @@ async fn killing_order_and_payment_mid_checkout_loses_and_duplicates_nothing() {
     }
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
-        let (_, product) = call(&client, Method::GET, &format!("{front_url}/api/catalog/products/{product_id}"), &seller, None, None).await;
+        let (_, product) =
+            call(&client, Method::GET, &format!("{front_url}/api/catalog/products/{product_id}"), &seller, None, None)
+                .await;
         let stock = &product["stock"];
-        if (stock["available"].clone(), stock["held"].clone(), stock["sold"].clone()) == (json!(60), json!(0), json!(40)) {
+        if (stock["available"].clone(), stock["held"].clone(), stock["sold"].clone())
+            == (json!(60), json!(0), json!(40))
+        {
             break;
         }
         assert!(Instant::now() < deadline, "stock never settled: {stock}");

@@ -146,7 +146,8 @@ impl Orders {
             };
             self.outbox.emit(&mut tx, &OrderEvent::Placed(placed)).await?;
         }
-        let placed = CheckoutPlaced { checkout_id, buyer_id, lines: event_lines, orders: shares, total, placed_at: now };
+        let placed =
+            CheckoutPlaced { checkout_id, buyer_id, lines: event_lines, orders: shares, total, placed_at: now };
         self.outbox.emit(&mut tx, &CheckoutEvent::Placed(placed)).await?;
         tx.commit().await?;
         metrics::counter!("agora_order_checkouts_total", "outcome" => "placed").increment(1);

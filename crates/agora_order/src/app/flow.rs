@@ -5,12 +5,12 @@
 //! transition and emits its events; a step seen before changes nothing.
 
 use agora_core::Timestamp;
+use agora_db::Tx;
 use agora_events::catalog::ShortLine;
 use agora_events::order::{
     BoughtLine, CancelReason, CheckoutAwaitingPayment, CheckoutCancelled, CheckoutEvent, CheckoutPaid,
     CheckoutRejected, OrderEvent, OrderStatusChanged,
 };
-use agora_db::Tx;
 use uuid::Uuid;
 
 use super::Orders;
@@ -62,7 +62,9 @@ impl Orders {
                 Change { short: Some(short.clone()), cancel_reason: Some("out_of_stock".into()), ..Change::default() }
             }
             Progress::Paid { payment_id } => Change { payment_id: Some(*payment_id), ..Change::default() },
-            Progress::TimedOut { reason } => Change { cancel_reason: Some(reason_code(*reason).into()), ..Change::default() },
+            Progress::TimedOut { reason } => {
+                Change { cancel_reason: Some(reason_code(*reason).into()), ..Change::default() }
+            }
         };
         if !checkouts::transition(tx, id, checkout.status, to, &change).await? {
             return Err(OrderError::Internal(format!("checkout {id} changed under its lock")));
@@ -108,7 +110,8 @@ impl Orders {
                 reason: reason.map(str::to_owned),
                 at: Timestamp::now(),
             };
-            let event = if status == OrderStatus::Paid { OrderEvent::Paid(changed) } else { OrderEvent::Cancelled(changed) };
+            let event =
+                if status == OrderStatus::Paid { OrderEvent::Paid(changed) } else { OrderEvent::Cancelled(changed) };
             self.outbox.emit(tx, &event).await?;
         }
         Ok(())

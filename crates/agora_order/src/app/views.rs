@@ -200,8 +200,7 @@ impl Orders {
         cursor: Option<&Cursor>,
         size: PageSize,
     ) -> Result<Page<OrderSummary>, OrderError> {
-        let after: Option<(i64, String)> =
-            cursor.map(|c| c.decode()).transpose().map_err(|_| OrderError::BadCursor)?;
+        let after: Option<(i64, String)> = cursor.map(|c| c.decode()).transpose().map_err(|_| OrderError::BadCursor)?;
         let mut conn = self.db.pool().acquire().await?;
         let rows = orders::list_for_buyer(&mut conn, caller.user_id, after, size.fetch_limit()).await?;
         let keys: HashMap<Uuid, (i64, String)> =

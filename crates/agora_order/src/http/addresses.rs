@@ -43,7 +43,11 @@ pub async fn update(
 #[utoipa::path(delete, path = "/addresses/{id}", tag = "addresses", params(("id" = Uuid, Path, description = "Address id")),
     responses((status = 204, description = "Deleted (orders keep their copy)"), super::Unauthenticated, super::NotFound),
     security(("bearer" = [])))]
-pub async fn remove(State(orders): State<Orders>, caller: Caller, Path(id): Path<Uuid>) -> Result<StatusCode, OrderError> {
+pub async fn remove(
+    State(orders): State<Orders>,
+    caller: Caller,
+    Path(id): Path<Uuid>,
+) -> Result<StatusCode, OrderError> {
     orders.delete_address(&caller, id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -184,7 +184,8 @@ pub async fn lines(conn: &mut AnyConnection, order_ids: &[Uuid]) -> Result<HashM
     for id in order_ids {
         query = query.bind(id.to_string());
     }
-    for (order_id, product_id, title, quantity, unit, total, seen, thumbnail, currency) in query.fetch_all(conn).await? {
+    for (order_id, product_id, title, quantity, unit, total, seen, thumbnail, currency) in query.fetch_all(conn).await?
+    {
         let line = Line {
             product_id: uuid(&product_id)?,
             title,

@@ -21,7 +21,9 @@ async fn a_buyer_keeps_addresses_that_no_one_else_can_touch() {
     market.call(Method::PUT, &path, &dave).json(&moved).send().await.problem(404, "address_not_found");
     market.call(Method::DELETE, &path, &dave).send().await.problem(404, "address_not_found");
     market.call(Method::DELETE, &path, &carol).send().await.ok(204);
-    assert!(market.call(Method::GET, "/api/order/addresses", &carol).send().await.ok(200).as_array().unwrap().is_empty());
+    assert!(
+        market.call(Method::GET, "/api/order/addresses", &carol).send().await.ok(200).as_array().unwrap().is_empty()
+    );
 }
 
 #[tokio::test]

@@ -54,8 +54,16 @@ async fn a_cart_from_two_sellers_becomes_two_orders_paid_by_one_payment() {
 
     // Someone else sees neither the checkout nor its orders.
     let (dave, _) = market.buyer("dave@example.com").await;
-    market.call(Method::GET, &format!("/api/order/checkouts/{id}"), &dave).send().await.problem(404, "checkout_not_found");
-    market.call(Method::GET, &format!("/api/order/orders/{order_id}"), &dave).send().await.problem(404, "order_not_found");
+    market
+        .call(Method::GET, &format!("/api/order/checkouts/{id}"), &dave)
+        .send()
+        .await
+        .problem(404, "checkout_not_found");
+    market
+        .call(Method::GET, &format!("/api/order/orders/{order_id}"), &dave)
+        .send()
+        .await
+        .problem(404, "order_not_found");
     market.app.request(Method::GET, &format!("/api/order/checkouts/{id}")).send().await.problem(401, "unauthenticated");
 }
 
@@ -129,10 +137,18 @@ async fn a_price_change_since_adding_is_shown_and_prices_in_bodies_are_ignored()
     let preview = market.call(Method::POST, "/api/order/checkouts/preview", &carol).send().await;
     assert_eq!(preview.body["price_changed"], true);
     let line = &preview.body["orders"][0]["lines"][0];
-    assert_eq!((line["price_when_added"]["amount_minor"].clone(), line["unit_price"]["amount_minor"].clone()), (json!(1000), json!(1500)));
+    assert_eq!(
+        (line["price_when_added"]["amount_minor"].clone(), line["unit_price"]["amount_minor"].clone()),
+        (json!(1000), json!(1500))
+    );
 
     let body = json!({ "address_id": address, "total": { "amount_minor": 1 }, "amount": 1 });
-    let placed = market.call(Method::POST, "/api/order/checkouts", &carol).header("idempotency-key", "k").json(&body).send().await;
+    let placed = market
+        .call(Method::POST, "/api/order/checkouts", &carol)
+        .header("idempotency-key", "k")
+        .json(&body)
+        .send()
+        .await;
     let checkout = placed.ok(201).clone();
     assert_eq!(checkout["total"]["amount_minor"], 1500, "the server's price, not the body's");
     assert_eq!(checkout["price_changed"], true, "the buyer sees the change before paying");
@@ -159,8 +175,14 @@ async fn what_cannot_be_bought_is_named_and_nothing_is_placed() {
     assert_eq!(problem["unavailable_lines"][0]["product_id"], tea.as_str());
 
     let body = json!({ "address_id": uuid::Uuid::now_v7() });
-    let reply = market.call(Method::POST, "/api/order/checkouts", &carol).header("idempotency-key", "x").json(&body).send().await;
+    let reply = market
+        .call(Method::POST, "/api/order/checkouts", &carol)
+        .header("idempotency-key", "x")
+        .json(&body)
+        .send()
+        .await;
     reply.problem(404, "address_not_found");
-    let no_key = market.call(Method::POST, "/api/order/checkouts", &carol).json(&json!({ "address_id": address })).send().await;
+    let no_key =
+        market.call(Method::POST, "/api/order/checkouts", &carol).json(&json!({ "address_id": address })).send().await;
     no_key.problem(422, "idempotency_key_required");
 }
