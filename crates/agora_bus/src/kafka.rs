@@ -107,9 +107,8 @@ impl Broker for KafkaBroker {
     }
 
     async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
-        let consumer: StreamConsumer = self
-            .settings
-            .base_config()
+        let mut config = self.settings.base_config();
+        config
             .set("group.id", group)
             .set("enable.auto.commit", "false")
             .set("auto.offset.reset", "earliest")
@@ -118,8 +117,13 @@ impl Broker for KafkaBroker {
             .set("topic.metadata.refresh.interval.ms", "5000")
             // Some Kafka-protocol brokers (tansu) hold every fetch for its full wait even when data is
             // there; a short wait keeps latency low everywhere at the cost of a few idle fetches.
-            .set("fetch.wait.max.ms", "50")
-            .create()?;
+            .set("fetch.wait.max.ms", "50");
+        // Configured properties win over these defaults (e.g. a shorter session timeout, so a crashed
+        // instance's partitions move sooner).
+        for (key, value) in &self.settings.properties {
+            config.set(key, value);
+        }
+        let consumer: StreamConsumer = config.create()?;
         let names: Vec<&str> = topics.iter().map(String::as_str).collect();
         consumer.subscribe(&names)?;
         Ok(Box::new(KafkaSubscription { consumer: Arc::new(consumer), committed: TopicPartitionList::new() }))

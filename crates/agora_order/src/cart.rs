@@ -36,9 +36,10 @@ impl CartClient {
         CartClient(ServiceClient::new("cart", base, timeout))
     }
 
-    /// The buyer's cart (`token` is their access token).
+    /// The buyer's cart lines as saved (`token` is their access token). Prices come from order's own read
+    /// model, so cart is not asked to price them.
     pub async fn cart(&self, token: &str) -> Result<Cart, OrderError> {
-        let request = self.0.request(Method::GET, "/cart", Some(token));
+        let request = self.0.request(Method::GET, "/cart?priced=false", Some(token));
         self.0.send(request).await.map_err(|err| match err {
             ClientError::Unavailable(reason) => OrderError::CartUnavailable(reason),
             ClientError::Problem(problem) => OrderError::CartUnavailable(format!("cart answered {}", problem.code)),

@@ -34,6 +34,12 @@ impl Carts {
         Ok(self.answer(&cart, None).await)
     }
 
+    /// The owner's cart as saved, without asking catalog (`catalog_available` is false).
+    pub async fn saved(&self, owner: &CartOwner) -> Result<CartView, CartError> {
+        let cart = self.store.get(&owner.key()).await?;
+        Ok(CartView::build(&cart, None, self.currency))
+    }
+
     /// The view of `cart`, reusing `snapshot` when it covers every line, else asking catalog once; while
     /// catalog cannot be asked, the lines as saved.
     async fn answer(&self, cart: &Cart, snapshot: Option<Snapshot>) -> CartView {

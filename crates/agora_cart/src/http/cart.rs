@@ -2,18 +2,33 @@
 
 use agora_http::JsonBody;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use uuid::Uuid;
 
 use super::shopper::{CartTokenHeader, Shopper};
 use crate::app::{CartView, Carts, ItemInput, QuantityInput};
 use crate::domain::CartError;
 
-#[utoipa::path(get, path = "/cart", tag = "cart", params(CartTokenHeader),
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ShowParams {
+    /// `false`: the lines as saved, without asking catalog (what a checkout needs: products, quantities and
+    /// the prices the shopper saw). Default `true`.
+    pub priced: Option<bool>,
+}
+
+#[utoipa::path(get, path = "/cart", tag = "cart", params(CartTokenHeader, ShowParams),
     responses((status = 200, description = "The cart, priced by catalog now (a buyer who has none: empty)", body = CartView),
         super::Unauthenticated, super::NotFound, super::Unavailable),
     security((), ("bearer" = [])))]
-pub async fn show(State(carts): State<Carts>, Shopper(owner): Shopper) -> Result<Json<CartView>, CartError> {
+pub async fn show(
+    State(carts): State<Carts>,
+    Shopper(owner): Shopper,
+    Query(params): Query<ShowParams>,
+) -> Result<Json<CartView>, CartError> {
+    if params.priced == Some(false) {
+        return Ok(Json(carts.saved(&owner).await?));
+    }
     Ok(Json(carts.view(&owner).await?))
 }
 

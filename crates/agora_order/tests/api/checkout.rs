@@ -186,3 +186,30 @@ async fn what_cannot_be_bought_is_named_and_nothing_is_placed() {
         market.call(Method::POST, "/api/order/checkouts", &carol).json(&json!({ "address_id": address })).send().await;
     no_key.problem(422, "idempotency_key_required");
 }
+
+#[tokio::test]
+async fn a_stock_hold_expiring_before_payment_cancels_the_orders_and_returns_the_stock() {
+    // Catalog's hold runs out first (a shorter hold than order's payment window, as after a misconfiguration).
+    let settings = [("settings.catalog.hold_ttl_secs", "1"), ("settings.catalog.hold_sweep_secs", "1")];
+    let market = Market::start_on(agora_testkit::Backends::EMBEDDED, &settings).await.unwrap();
+    let alice = market.app.seller("alice@example.com", "Alice's Teas", &market.admin).await;
+    let tea = market.product(&alice, "Sencha", 1250, 5).await;
+    let (carol, address) = market.buyer("carol@example.com").await;
+    market.add(&carol, &tea, 2).await;
+    let id = market.checkout(&carol, &address, "k1").await.ok(201)["id"].as_str().unwrap().to_owned();
+    let decided = market.checkout_after(&carol, &id, "pending").await;
+    let checkout = if decided["status"] == "awaiting_payment" {
+        market.checkout_after(&carol, &id, "awaiting_payment").await
+    } else {
+        decided
+    };
+    assert_eq!(checkout["status"], "cancelled", "{checkout}");
+    assert_eq!(checkout["cancel_reason"], "hold_expired");
+    assert!(checkout["orders"].as_array().unwrap().iter().all(|o| o["status"] == "cancelled"));
+    eventually("the expired hold's units to return", || async { market.stock(&alice, &tea).await == (5, 0, 0) }).await;
+    let order_id = checkout["orders"][0]["id"].as_str().unwrap();
+    let order = market.call(Method::GET, &format!("/api/order/orders/{order_id}"), &carol).send().await;
+    let kinds: Vec<&str> =
+        order.ok(200)["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["placed", "stock_reserved", "cancelled"]);
+}
