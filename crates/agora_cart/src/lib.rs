@@ -32,8 +32,8 @@ use crate::store::{CartStore, RedisCartStore, SqlCartStore};
 
 pub static MIGRATIONS: Migrations = Migrations {
     owner: "cart",
-    postgres: &sqlx::migrate!("./migrations/postgres"),
-    sqlite: &sqlx::migrate!("./migrations/sqlite"),
+    postgres: &sqlx::migrate!("./migrations"),
+    sqlite: &sqlx::migrate!("./migrations"),
 };
 
 /// How often carts past their lifetime are deleted from the SQL store (Redis expires them itself).

@@ -32,8 +32,8 @@ pub use config::PaymentSettings;
 
 pub static MIGRATIONS: Migrations = Migrations {
     owner: "payment",
-    postgres: &sqlx::migrate!("./migrations/postgres"),
-    sqlite: &sqlx::migrate!("./migrations/sqlite"),
+    postgres: &sqlx::migrate!("./migrations"),
+    sqlite: &sqlx::migrate!("./migrations"),
 };
 
 /// The payment service, as the binary composes it.

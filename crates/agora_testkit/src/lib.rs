@@ -10,6 +10,7 @@ pub mod api;
 mod app;
 mod backends;
 pub mod browser;
+pub mod feeder;
 pub mod probe;
 
 pub use app::{TestApp, TestAppBuilder};

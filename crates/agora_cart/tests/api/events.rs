@@ -5,11 +5,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use agora_testkit::api::Session;
-use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::feeder::Feeder;
+use agora_events::order::CheckoutEvent;
+use agora_testkit::feeder::Feeder;
+
 use crate::harness::{Shop, Store, Who, builder, line, on_both_stores, products};
 
 on_both_stores!(a_paid_checkout_takes_the_bought_products_out_of_the_cart);
@@ -25,9 +26,10 @@ fn paid(checkout_id: Uuid, buyer: &Session, bought: &[(&str, i64)]) -> Value {
     })
 }
 
-async fn emit(shop: &Shop, event: &Value) {
-    let reply = shop.app.request(Method::POST, "/api/feeder/paid").json(event).send().await;
-    assert_eq!(reply.status, 202, "{}", reply.body);
+/// Publishes the checkout as paid on `order.checkouts`, as order would.
+async fn emit(feeder: &Feeder, event: &Value) {
+    let paid = serde_json::from_value(event.clone()).unwrap();
+    feeder.emit("agora/order", &[CheckoutEvent::Paid(paid)]).await;
 }
 
 /// Waits (up to 30 s) until the buyer's cart holds exactly `expected`.
@@ -45,7 +47,8 @@ async fn wait_for_products(shop: &Shop, buyer: &Session, expected: &[&str]) {
 }
 
 async fn a_paid_checkout_takes_the_bought_products_out_of_the_cart(store: Store) {
-    let shop = Shop::start(store, builder(store).service(Arc::new(Feeder))).await;
+    let feeder = Feeder::new(&["order.checkouts"]);
+    let shop = Shop::start(store, builder(store).service(Arc::new(feeder.clone()))).await;
     let alice = shop.seller("alice@example.com", "Alice's Teas").await;
     let tea = shop.product(&alice, "Green tea", 1250, 50).await;
     let cup = shop.product(&alice, "Tea cup", 500, 50).await;
@@ -58,12 +61,12 @@ async fn a_paid_checkout_takes_the_bought_products_out_of_the_cart(store: Store)
     // Carol bought one of her three teas: the whole line goes.
     let checkout = Uuid::now_v7();
     let event = paid(checkout, &carol, &[(&tea.id, 1)]);
-    emit(&shop, &event).await;
+    emit(&feeder, &event).await;
     wait_for_products(&shop, &carol, &[&cup.id]).await;
 
     // The same payment reported again, then the cup bought: the tea stays gone, the cup goes.
-    emit(&shop, &event).await;
-    emit(&shop, &paid(checkout, &carol, &[(&cup.id, 1)])).await;
+    emit(&feeder, &event).await;
+    emit(&feeder, &paid(checkout, &carol, &[(&cup.id, 1)])).await;
     wait_for_products(&shop, &carol, &[]).await;
     let dave_cart = shop.view(Who::Buyer(&dave)).await;
     assert_eq!(line(dave_cart.ok(200), &tea.id)["quantity"], 1, "another buyer's cart is untouched");

@@ -8,7 +8,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a test fails loudly where it unwraps")]
 
 mod events;
-mod feeder;
 mod guests;
 mod harness;
 mod lines;

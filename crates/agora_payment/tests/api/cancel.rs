@@ -11,7 +11,7 @@ async fn a_checkout_cancelled_before_payment_takes_no_more_attempts() {
     let pay = Pay::start(&[]).await;
     let buyer = pay.app.buyer("ada@example.com").await;
     let (checkout, _) = pay.checkout(&buyer, 800).await;
-    pay.feeder.emit(&[cancelled(checkout, buyer_id(&buyer))]).await;
+    pay.feeder.emit("agora/order", &[cancelled(checkout, buyer_id(&buyer))]).await;
     pay.wait_status(&buyer, checkout, Some("cancelled")).await;
     let refused = pay.attempt(&buyer, checkout, &card(SUCCEEDS)).await;
     assert_eq!(refused.problem(409, "payment_closed")["payment_status"], "cancelled");
@@ -27,9 +27,9 @@ async fn a_checkout_cancelled_after_capture_is_refunded_once_even_if_the_cancel_
     pay.attempt(&buyer, checkout, &card(SUCCEEDS)).await.ok(200);
     pay.events.wait_for(SUCCEEDED, id).await;
 
-    let first = pay.feeder.emit(&[cancelled(checkout, buyer_id(&buyer))]).await;
-    pay.feeder.redeliver(&first[0]).await;
-    pay.feeder.emit(&[cancelled(checkout, buyer_id(&buyer))]).await;
+    let first = pay.feeder.emit("agora/order", &[cancelled(checkout, buyer_id(&buyer))]).await;
+    pay.feeder.redeliver("order.checkouts", &first[0]).await;
+    pay.feeder.emit("agora/order", &[cancelled(checkout, buyer_id(&buyer))]).await;
     let refunded = pay.events.wait_for(REFUNDED, id).await;
     assert_eq!(refunded.data["amount"]["amount_minor"], 2500);
     assert_eq!(refunded.data["reason"], "checkout_cancelled");
@@ -52,7 +52,7 @@ async fn a_charge_that_succeeds_after_the_checkout_was_cancelled_is_refunded_at_
     let (checkout, payment) = pay.checkout(&buyer, 4000).await;
     let id = payment["id"].as_str().unwrap();
     assert_eq!(pay.attempt(&buyer, checkout, &card(LATER)).await.ok(200)["status"], "processing");
-    pay.feeder.emit(&[cancelled(checkout, buyer_id(&buyer))]).await;
+    pay.feeder.emit("agora/order", &[cancelled(checkout, buyer_id(&buyer))]).await;
     pay.wait_status(&buyer, checkout, Some("cancelled")).await;
 
     // The provider's webhook comes after the cancellation: the money goes back, nothing is confirmed.

@@ -20,12 +20,12 @@ async fn a_payment_is_created_once_from_the_first_awaiting_payment_event() {
     pay.payment(&buyer, checkout).await.problem(404, "payment_not_found");
 
     // The event, delivered twice by the bus, and a second event for the same checkout with another total.
-    let first = pay.feeder.emit(&[awaiting(checkout, buyer_id(&buyer), 4250, pay_by)]).await;
-    pay.feeder.redeliver(&first[0]).await;
-    pay.feeder.emit(&[awaiting(checkout, buyer_id(&buyer), 1, pay_by)]).await;
+    let first = pay.feeder.emit("agora/order", &[awaiting(checkout, buyer_id(&buyer), 4250, pay_by)]).await;
+    pay.feeder.redeliver("order.checkouts", &first[0]).await;
+    pay.feeder.emit("agora/order", &[awaiting(checkout, buyer_id(&buyer), 1, pay_by)]).await;
     // A later event about the same checkout (same key, so it arrives after them) shows they were all read.
     let payment = pay.wait_payment(&buyer, checkout).await;
-    pay.feeder.emit(&[cancelled(checkout, buyer_id(&buyer))]).await;
+    pay.feeder.emit("agora/order", &[cancelled(checkout, buyer_id(&buyer))]).await;
     let closed = pay.wait_status(&buyer, checkout, Some("cancelled")).await;
 
     assert_eq!(closed["id"], payment["id"], "one payment per checkout");
@@ -49,7 +49,7 @@ async fn a_payment_past_its_time_takes_no_attempt() {
     let buyer: Session = pay.app.buyer("late@example.com").await;
     let checkout = Uuid::now_v7();
     let pay_by = Timestamp::now().minus(Duration::from_secs(1));
-    pay.feeder.emit(&[awaiting(checkout, buyer_id(&buyer), 900, pay_by)]).await;
+    pay.feeder.emit("agora/order", &[awaiting(checkout, buyer_id(&buyer), 900, pay_by)]).await;
     pay.wait_payment(&buyer, checkout).await;
     let reply = pay.attempt(&buyer, checkout, &crate::harness::card(crate::harness::SUCCEEDS)).await;
     reply.problem(409, "payment_closed");

@@ -19,7 +19,9 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::feeder::{self, Feeder};
+use agora_testkit::feeder::Feeder;
+
+use crate::feeder;
 
 /// Signs the simulated provider's webhooks in these tests.
 pub const WEBHOOK_SECRET: &str = "whsec_simulated_test_secret";
@@ -50,7 +52,7 @@ impl Pay {
 
     /// `None` when `backends` are not available here.
     pub async fn start_on(backends: Backends, settings: &[(&'static str, &str)]) -> Option<Pay> {
-        let feeder = Feeder::default();
+        let feeder = Feeder::new(&["order.checkouts"]);
         let (probe, events) = EventProbe::watching(&[PaymentEvent::TOPIC]);
         let mut builder = with_admin(TestApp::builder())
             .service(Arc::new(IdentityService))
@@ -95,7 +97,7 @@ impl Pay {
     pub async fn checkout(&self, buyer: &Session, amount_minor: i64) -> (Uuid, Value) {
         let checkout = Uuid::now_v7();
         let pay_by = Timestamp::now().plus(Duration::from_secs(3600));
-        self.feeder.emit(&[feeder::awaiting(checkout, buyer_id(buyer), amount_minor, pay_by)]).await;
+        self.feeder.emit("agora/order", &[feeder::awaiting(checkout, buyer_id(buyer), amount_minor, pay_by)]).await;
         (checkout, self.wait_payment(buyer, checkout).await)
     }
 

@@ -24,7 +24,7 @@ async fn webhook_and_browser_return_race(backends: Backends) {
     let pay_by = Timestamp::now().plus(Duration::from_secs(3600));
     let checkouts: Vec<Uuid> = (0..PAYMENTS).map(|_| Uuid::now_v7()).collect();
     let events: Vec<_> = checkouts.iter().map(|c| awaiting(*c, buyer_id(&buyer), 1500, pay_by)).collect();
-    pay.feeder.emit(&events).await;
+    pay.feeder.emit("agora/order", &events).await;
     let mut payment_ids = HashMap::new();
     for checkout in &checkouts {
         let payment = pay.wait_payment(&buyer, *checkout).await;
