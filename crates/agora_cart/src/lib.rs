@@ -30,11 +30,8 @@ pub use config::CartSettings;
 use crate::catalog::CatalogClient;
 use crate::store::{CartStore, RedisCartStore, SqlCartStore};
 
-pub static MIGRATIONS: Migrations = Migrations {
-    owner: "cart",
-    postgres: &sqlx::migrate!("./migrations"),
-    sqlite: &sqlx::migrate!("./migrations"),
-};
+pub static MIGRATIONS: Migrations =
+    Migrations { owner: "cart", postgres: &sqlx::migrate!("./migrations"), sqlite: &sqlx::migrate!("./migrations") };
 
 /// How often carts past their lifetime are deleted from the SQL store (Redis expires them itself).
 const PURGE_EVERY: Duration = Duration::from_secs(3600);

@@ -10,6 +10,6 @@ pub mod time;
 
 pub use error::ErrorKind;
 pub use id::new_id;
-pub use money::{Currency, Money, MoneyError};
+pub use money::{Currency, Money, MoneyError, PriceView};
 pub use page::{Cursor, CursorError, Page, PageSize};
 pub use time::Timestamp;

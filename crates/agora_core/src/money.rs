@@ -93,6 +93,21 @@ impl Money {
     }
 }
 
+/// Money as APIs answer it: the amount, its currency, and a display form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PriceView {
+    pub amount_minor: i64,
+    pub currency: String,
+    /// For display, e.g. "12.50 EUR".
+    pub formatted: String,
+}
+
+impl From<Money> for PriceView {
+    fn from(m: Money) -> PriceView {
+        PriceView { amount_minor: m.amount_minor, currency: m.currency.to_string(), formatted: m.to_string() }
+    }
+}
+
 impl fmt::Display for Money {
     /// Two-decimal display, right for the common currencies; the storefront formats per currency.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

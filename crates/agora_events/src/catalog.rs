@@ -9,8 +9,6 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::EventData;
-
 /// A product as read models need it: enough to show and price it without asking catalog.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ProductSnapshot {
@@ -159,15 +157,6 @@ pub struct HoldEnded {
     pub lines: Vec<HoldLine>,
 }
 
-macro_rules! subject_is {
-    ($field:ident: $($ty:ty),+) => {
-        $(impl EventData for $ty {
-            fn subject(&self) -> String {
-                self.$field.to_string()
-            }
-        })+
-    };
-}
 subject_is!(product_id: ProductSnapshot, PriceChanged, ProductHidden, ProductShown, ProductDeleted);
 subject_is!(product_id: StockChanged, BackInStock, LowStock, SoldOut);
 subject_is!(hold_id: HoldPlaced, HoldRejected, HoldEnded);

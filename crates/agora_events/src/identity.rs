@@ -4,8 +4,6 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::EventData;
-
 /// A person created an account (every new account is a buyer).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserRegistered {
@@ -46,16 +44,7 @@ pub struct SellerRevoked {
     pub reason: String,
 }
 
-macro_rules! subject_is_user {
-    ($($ty:ty),+) => {
-        $(impl EventData for $ty {
-            fn subject(&self) -> String {
-                self.user_id.to_string()
-            }
-        })+
-    };
-}
-subject_is_user!(UserRegistered, AccountDisabled, SellerApproved, SellerRejected, SellerRevoked);
+subject_is!(user_id: UserRegistered, AccountDisabled, SellerApproved, SellerRejected, SellerRevoked);
 
 crate::topic! {
     /// Accounts: registrations and their disabling, keyed by user id.

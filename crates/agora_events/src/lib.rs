@@ -5,6 +5,18 @@
 //! CloudEvents `type`. Adding a topic to [`registry::topics`] is all it takes for its schemas and its
 //! AsyncAPI channel to be generated into `schemas/` (and for the staleness test to watch them).
 
+/// Implements [`EventData`] for event types whose subject (the aggregate id, the Kafka key) is `field`:
+/// `subject_is!(product_id: ProductSnapshot, PriceChanged);`
+macro_rules! subject_is {
+    ($field:ident: $($ty:ty),+) => {
+        $(impl $crate::EventData for $ty {
+            fn subject(&self) -> String {
+                self.$field.to_string()
+            }
+        })+
+    };
+}
+
 pub mod catalog;
 mod envelope;
 pub mod export;

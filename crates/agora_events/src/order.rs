@@ -11,7 +11,6 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::EventData;
 use crate::catalog::ShortLine;
 
 /// One line of a checkout, priced by order's read model of the catalog.
@@ -121,15 +120,6 @@ pub struct OrderStatusChanged {
     pub at: Timestamp,
 }
 
-macro_rules! subject_is {
-    ($field:ident: $($ty:ty),+) => {
-        $(impl EventData for $ty {
-            fn subject(&self) -> String {
-                self.$field.to_string()
-            }
-        })+
-    };
-}
 subject_is!(checkout_id: CheckoutPlaced, CheckoutAwaitingPayment, CheckoutPaid, CheckoutRejected, CheckoutCancelled);
 subject_is!(order_id: OrderPlaced, OrderStatusChanged);
 

@@ -5,8 +5,6 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::EventData;
-
 /// The checkout's total was captured. Exactly one per payment, however the provider's answer arrived
 /// (the browser's return and the webhook race; one completion wins).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -44,16 +42,7 @@ pub struct PaymentRefunded {
     pub reason: String,
 }
 
-macro_rules! subject_is_payment {
-    ($($ty:ty),+) => {
-        $(impl EventData for $ty {
-            fn subject(&self) -> String {
-                self.payment_id.to_string()
-            }
-        })+
-    };
-}
-subject_is_payment!(PaymentSucceeded, PaymentFailed, PaymentRefunded);
+subject_is!(payment_id: PaymentSucceeded, PaymentFailed, PaymentRefunded);
 
 crate::topic! {
     /// Payments of checkouts: captured, failed attempts, refunds, keyed by payment id.

@@ -30,11 +30,8 @@ use async_trait::async_trait;
 pub use app::Payments;
 pub use config::PaymentSettings;
 
-pub static MIGRATIONS: Migrations = Migrations {
-    owner: "payment",
-    postgres: &sqlx::migrate!("./migrations"),
-    sqlite: &sqlx::migrate!("./migrations"),
-};
+pub static MIGRATIONS: Migrations =
+    Migrations { owner: "payment", postgres: &sqlx::migrate!("./migrations"), sqlite: &sqlx::migrate!("./migrations") };
 
 /// The payment service, as the binary composes it.
 pub struct PaymentService;

@@ -60,19 +60,7 @@ pub enum LineState {
     Unavailable,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct PriceView {
-    pub amount_minor: i64,
-    pub currency: String,
-    /// For display, e.g. "12.50 EUR".
-    pub formatted: String,
-}
-
-impl From<Money> for PriceView {
-    fn from(m: Money) -> PriceView {
-        PriceView { amount_minor: m.amount_minor, currency: m.currency.to_string(), formatted: m.to_string() }
-    }
-}
+pub use agora_core::PriceView;
 
 impl CartView {
     /// The view of `cart`, with catalog's `snapshot` of its products (`None`: catalog is unavailable).

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use agora_core::{Money, Timestamp};
+use agora_core::Timestamp;
 use agora_http::Caller;
 use serde::Serialize;
 use sqlx::AnyConnection;
@@ -39,19 +39,7 @@ pub struct ProductView {
     pub moderation: Option<Moderation>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct PriceView {
-    pub amount_minor: i64,
-    pub currency: String,
-    /// For display, e.g. "12.50 EUR".
-    pub formatted: String,
-}
-
-impl From<Money> for PriceView {
-    fn from(m: Money) -> PriceView {
-        PriceView { amount_minor: m.amount_minor, currency: m.currency.to_string(), formatted: m.to_string() }
-    }
-}
+pub use agora_core::PriceView;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SellerRef {

@@ -16,19 +16,7 @@ use crate::store::checkouts::{self, Checkout};
 use crate::store::orders::{self, Line, Order};
 use crate::store::products;
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct PriceView {
-    pub amount_minor: i64,
-    pub currency: String,
-    /// For display, e.g. "12.50 EUR".
-    pub formatted: String,
-}
-
-impl From<Money> for PriceView {
-    fn from(m: Money) -> PriceView {
-        PriceView { amount_minor: m.amount_minor, currency: m.currency.to_string(), formatted: m.to_string() }
-    }
-}
+pub use agora_core::PriceView;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct SellerRef {

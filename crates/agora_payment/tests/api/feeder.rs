@@ -16,4 +16,3 @@ pub fn awaiting(checkout_id: Uuid, buyer_id: Uuid, amount_minor: i64, pay_by: Ti
 pub fn cancelled(checkout_id: Uuid, buyer_id: Uuid) -> CheckoutEvent {
     CheckoutEvent::Cancelled(CheckoutCancelled { checkout_id, buyer_id, reason: CancelReason::PaymentTimeout })
 }
-

@@ -74,7 +74,9 @@ async fn the_stripe_adapter_creates_a_confirmed_payment_intent_and_refunds_it_on
     );
 
     // Cancelled twice after payment: one refund of the PaymentIntent.
-    pay.feeder.emit("agora/order", &[cancelled(checkout, buyer_id(&buyer)), cancelled(checkout, buyer_id(&buyer))]).await;
+    pay.feeder
+        .emit("agora/order", &[cancelled(checkout, buyer_id(&buyer)), cancelled(checkout, buyer_id(&buyer))])
+        .await;
     let refunded = pay.events.wait_for(REFUNDED, id).await;
     assert_eq!(refunded.data["provider_ref"], "pi_fake_1");
     tokio::time::sleep(Duration::from_millis(300)).await;
