@@ -74,6 +74,12 @@ impl Handler for Checkouts {
             Err(CatalogError::HoldNotActive(_) | CatalogError::HoldNotFound) if status == HoldStatus::Released => {
                 Ok(())
             }
+            // Paid after the sweeper had already expired the hold: the same case as a late confirm above.
+            Err(CatalogError::HoldNotActive(state)) => {
+                tracing::error!(hold.id = %hold, state, "a checkout was paid after its stock hold ended");
+                metrics::counter!("agora_catalog_late_confirmations_total").increment(1);
+                Ok(())
+            }
             Err(err) => Err(classify(err)),
         }
     }
