@@ -94,6 +94,14 @@ async fn pictures_loaded(browser: &Browser, css: &str) -> bool {
     browser.client().execute(script, vec![json!(css)]).await.unwrap() == json!(true)
 }
 
+/// Looks at the page at phone width (a screenshot, no sideways scrolling), then back at desktop width.
+async fn at_phone_width(browser: &Browser, screenshot: &str) {
+    browser.set_viewport(375, 800).await;
+    browser.screenshot(screenshot).await;
+    assert_no_sideways_scroll(browser).await;
+    browser.set_viewport(1280, 900).await;
+}
+
 async fn assert_no_sideways_scroll(browser: &Browser) {
     let overflow = browser
         .client()
@@ -137,10 +145,7 @@ async fn a_seller_lists_a_product_with_a_picture_that_a_visitor_finds_and_sees()
     browser.click("nav a[href='/sell/products']").await;
     browser.wait_for_text(".seller-products", "12 available").await;
     browser.screenshot("your-products").await;
-    browser.set_viewport(375, 800).await;
-    browser.screenshot("your-products-phone").await;
-    assert_no_sideways_scroll(&browser).await;
-    browser.set_viewport(1280, 900).await;
+    at_phone_width(&browser, "your-products-phone").await;
     sign_out(&browser).await;
 
     support::wait_for_shop_name(&app, id, "Kettle Corner").await;
@@ -151,10 +156,7 @@ async fn a_seller_lists_a_product_with_a_picture_that_a_visitor_finds_and_sees()
     assert!(pictures_loaded(&browser, ".product-card img").await, "the thumbnail loads");
     browser.screenshot("search-results").await;
 
-    browser.set_viewport(375, 800).await;
-    browser.screenshot("search-results-phone").await;
-    assert_no_sideways_scroll(&browser).await;
-    browser.set_viewport(1280, 900).await;
+    at_phone_width(&browser, "search-results-phone").await;
 
     browser.click(".product-link").await;
     browser.wait_for_text("h1", "Sencha leaves").await;
@@ -195,10 +197,7 @@ async fn a_visitor_fills_a_cart_from_two_shops_signs_in_checks_out_pays_and_sees
     let cart = browser.wait_for_text(".cart-lines", "Tea bowl").await;
     assert!(cart.contains("Sencha leaves") && cart.contains("Sold by Pia Pottery"), "{cart}");
     browser.screenshot("cart").await;
-    browser.set_viewport(375, 800).await;
-    browser.screenshot("cart-phone").await;
-    assert_no_sideways_scroll(&browser).await;
-    browser.set_viewport(1280, 900).await;
+    at_phone_width(&browser, "cart-phone").await;
 
     browser.click("main a[href='/checkout']").await;
     browser.wait_for_text(".flash", "Please sign in to continue.").await;
@@ -217,10 +216,7 @@ async fn a_visitor_fills_a_cart_from_two_shops_signs_in_checks_out_pays_and_sees
     browser.click_button("Save address").await;
     browser.wait_for_text(".flash", "The address is saved").await;
     browser.screenshot("checkout").await;
-    browser.set_viewport(375, 800).await;
-    browser.screenshot("checkout-phone").await;
-    assert_no_sideways_scroll(&browser).await;
-    browser.set_viewport(1280, 900).await;
+    at_phone_width(&browser, "checkout-phone").await;
     browser.click_button("Place order").await;
 
     browser.wait_for_text("h2", "Pay by card").await;
