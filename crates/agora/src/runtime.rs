@@ -76,6 +76,7 @@ pub async fn start(
     }
     let mut workers = JoinSet::new();
     let mut router = Router::new();
+    let mut readiness_checks = Vec::new();
     for Started { service, db } in &started {
         let name = service.name();
         let ctx = ServiceContext {
@@ -97,6 +98,7 @@ pub async fn start(
             let answer = ([(axum::http::header::CONTENT_TYPE, "application/json")], json);
             parts.router = parts.router.route("/openapi.json", get(move || std::future::ready(answer.clone())));
         }
+        readiness_checks.append(&mut parts.readiness);
         let mount = service.mount();
         router = if mount == "/" { router.merge(parts.router) } else { router.nest(&mount, parts.router) };
         if let Some(db) = db {
@@ -128,7 +130,8 @@ pub async fn start(
 
     let databases: Vec<(String, Db)> =
         started.iter().filter_map(|s| s.db.clone().map(|db| (s.service.name().to_owned(), db))).collect();
-    let mut router = router.merge(health::routes(Readiness { databases: databases.clone(), bus }));
+    let readiness = Readiness { databases: databases.clone(), bus, others: readiness_checks };
+    let mut router = router.merge(health::routes(readiness));
     // A service mounted at `/` (the storefront) answers unknown paths itself, with pages.
     if !services.iter().any(|s| s.mount() == "/") {
         router = router.fallback(|| async { Problem::not_found().into_response() });

@@ -106,10 +106,19 @@ impl Service for CartService {
                 }
             }
         };
+        let probe = carts.store.clone();
+        let store_ready: agora_http::ReadinessCheck = (
+            "cart-store".to_owned(),
+            Arc::new(move || {
+                let store = probe.clone();
+                Box::pin(async move { store.ping().await.map_err(|e| e.to_string()) })
+            }),
+        );
         Ok(ServiceParts {
             router: http::router(carts),
             consumers,
             tasks: vec![("cart.purge-expired".to_owned(), Box::pin(purge))],
+            readiness: vec![store_ready],
         })
     }
 }

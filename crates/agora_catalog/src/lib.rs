@@ -69,6 +69,7 @@ impl Service for CatalogService {
 
     async fn start(&self, ctx: ServiceContext) -> Result<ServiceParts, ServiceError> {
         let catalog = CatalogService::open(&ctx)?;
+        let media = catalog.media.clone();
         let sweeper = catalog.clone();
         let consumers = vec![
             Consumer {
@@ -97,6 +98,13 @@ impl Service for CatalogService {
             router: http::router(catalog),
             consumers,
             tasks: vec![("catalog.expire-holds".to_owned(), Box::pin(sweep))],
+            readiness: vec![(
+                "media".to_owned(),
+                Arc::new(move || {
+                    let media = media.clone();
+                    Box::pin(async move { media.ping().await.map_err(|e| e.to_string()) })
+                }),
+            )],
         })
     }
 }

@@ -1,4 +1,5 @@
-//! `/healthz` (the process is alive), `/readyz` (every database and the bus answer) and `/metrics`.
+//! `/healthz` (the process is alive), `/readyz` (every database, the bus and the dependencies services name
+//! answer) and `/metrics`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,6 +18,7 @@ use serde::Serialize;
 pub struct Readiness {
     pub databases: Vec<(String, Db)>,
     pub bus: Bus,
+    pub others: Vec<crate::service::ReadinessCheck>,
 }
 
 #[derive(Serialize)]
@@ -51,6 +53,9 @@ async fn ready(State(readiness): State<Arc<Readiness>>) -> impl IntoResponse {
     }
     let bus = tokio::time::timeout(LIMIT, readiness.bus.ping()).await;
     checks.push(check("bus".to_owned(), bus.map(|r| r.map_err(|e| e.to_string()))));
+    for (name, probe) in &readiness.others {
+        checks.push(check(name.clone(), tokio::time::timeout(LIMIT, probe()).await));
+    }
     let ok = checks.iter().all(|c| c.ok);
     let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
     (status, Json(serde_json::json!({ "status": if ok { "ready" } else { "unavailable" }, "checks": checks })))

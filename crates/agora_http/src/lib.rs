@@ -18,4 +18,4 @@ pub use client::{ClientError, ServiceClient};
 pub use client_addr::{ClientAddr, TrustedProxies};
 pub use json::JsonBody;
 pub use problem::{ApiError, FieldError, Problem};
-pub use service::{BackgroundTask, Service, ServiceContext, ServiceParts};
+pub use service::{BackgroundTask, ReadinessCheck, Service, ServiceContext, ServiceParts};

@@ -49,6 +49,11 @@ impl ServiceContext {
 /// A background task: runs until the token is cancelled.
 pub type BackgroundTask = (String, Pin<Box<dyn Future<Output = ()> + Send>>);
 
+/// A dependency `/readyz` checks besides the service's database and the bus (Redis, an object store): its
+/// name, and a check answering the cause of a failure (logged, never shown).
+pub type ReadinessCheck =
+    (String, std::sync::Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<(), String>> + Send>> + Send + Sync>);
+
 /// What a started service hands to the platform.
 #[derive(Default)]
 pub struct ServiceParts {
@@ -56,6 +61,7 @@ pub struct ServiceParts {
     pub router: Router,
     pub consumers: Vec<Consumer>,
     pub tasks: Vec<BackgroundTask>,
+    pub readiness: Vec<ReadinessCheck>,
 }
 
 /// A service could not start.

@@ -80,6 +80,7 @@ impl Service for IdentityService {
             router: http::router(identity),
             consumers: Vec::new(),
             tasks: vec![("identity.sweep".to_owned(), Box::pin(sweep))],
+            readiness: Vec::new(),
         })
     }
 }

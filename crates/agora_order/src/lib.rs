@@ -90,6 +90,7 @@ impl Service for OrderService {
             router: http::router(orders),
             consumers,
             tasks: vec![("order.cancel-due".to_owned(), Box::pin(sweep))],
+            readiness: Vec::new(),
         })
     }
 }

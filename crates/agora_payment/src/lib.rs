@@ -70,6 +70,6 @@ impl Service for PaymentService {
         let mut tasks: Vec<agora_http::BackgroundTask> =
             vec![("payment.sweeper".to_owned(), Box::pin(payments.clone().sweep()))];
         tasks.extend(provider_task);
-        Ok(ServiceParts { router: http::router(payments), consumers, tasks })
+        Ok(ServiceParts { router: http::router(payments), consumers, tasks, readiness: Vec::new() })
     }
 }

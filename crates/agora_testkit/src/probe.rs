@@ -85,6 +85,7 @@ impl Service for EventProbe {
             router: self.routes.clone(),
             consumers: Vec::new(),
             tasks: vec![("probe.watch".to_owned(), Box::pin(watch))],
+            readiness: Vec::new(),
         })
     }
 }

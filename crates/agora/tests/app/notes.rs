@@ -198,6 +198,6 @@ impl Service for NotesService {
             topics: vec!["notes.notes".to_owned()],
             handler: Arc::new(Counter),
         };
-        Ok(ServiceParts { router, consumers: vec![counter], tasks: Vec::new() })
+        Ok(ServiceParts { router, consumers: vec![counter], ..ServiceParts::default() })
     }
 }

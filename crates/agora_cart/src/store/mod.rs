@@ -56,6 +56,9 @@ pub trait CartStore: Send + Sync + 'static {
 
     /// Deletes carts past their lifetime; answers how many (a store whose keys expire by themselves: 0).
     async fn purge_expired(&self) -> Result<u64, CartError>;
+
+    /// Whether the store answers (for `/readyz`).
+    async fn ping(&self) -> Result<(), CartError>;
 }
 
 /// One line's change.

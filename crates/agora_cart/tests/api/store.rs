@@ -347,9 +347,11 @@ async fn a_redis_outage_is_unavailability_not_a_fault() {
     let store = RedisCartStore::connect(&through, &prefix, LONG).await.unwrap();
     let key = buyer();
     add(&store, &key, Uuid::now_v7(), 1).await;
+    assert!(store.ping().await.is_ok(), "readiness sees Redis");
 
     proxy.cut();
     let started = std::time::Instant::now();
+    assert!(matches!(store.ping().await, Err(CartError::StoreUnavailable(_))), "readiness sees the outage");
     let failed = store.get(&key).await;
     assert!(matches!(failed, Err(CartError::StoreUnavailable(_))), "{failed:?}");
     let failed = store.change(&key, &change(Uuid::now_v7(), 1, ChangeMode::Add)).await;

@@ -192,6 +192,12 @@ impl CartStore for RedisCartStore {
     async fn purge_expired(&self) -> Result<u64, CartError> {
         Ok(0)
     }
+
+    async fn ping(&self) -> Result<(), CartError> {
+        let mut conn = self.conn.clone();
+        let _: String = ::redis::cmd("PING").query_async(&mut conn).await.map_err(unavailable)?;
+        Ok(())
+    }
 }
 
 /// A cart from its hash's fields.
