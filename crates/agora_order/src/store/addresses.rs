@@ -21,44 +21,40 @@ fn saved(row: Row) -> Result<SavedAddress, OrderError> {
 }
 
 pub async fn insert(conn: &mut AnyConnection, buyer_id: Uuid, id: Uuid, a: &Address) -> Result<(), OrderError> {
-    sqlx::query(
+    let insert = sqlx::query(
         "INSERT INTO addresses (id, buyer_id, full_name, line1, line2, city, postal_code, region, country, phone, \
          created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(id.to_string())
-    .bind(buyer_id.to_string())
-    .bind(&a.full_name)
-    .bind(&a.line1)
-    .bind(&a.line2)
-    .bind(&a.city)
-    .bind(&a.postal_code)
-    .bind(&a.region)
-    .bind(&a.country)
-    .bind(&a.phone)
-    .bind(Timestamp::now().as_micros())
-    .execute(conn)
-    .await?;
+    );
+    with_fields(insert.bind(id.to_string()).bind(buyer_id.to_string()), a)
+        .bind(Timestamp::now().as_micros())
+        .execute(conn)
+        .await?;
     Ok(())
+}
+
+/// Binds the address's fields in column order (`full_name` … `phone`).
+fn with_fields<'q>(
+    query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    a: &'q Address,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    query
+        .bind(&a.full_name)
+        .bind(&a.line1)
+        .bind(&a.line2)
+        .bind(&a.city)
+        .bind(&a.postal_code)
+        .bind(&a.region)
+        .bind(&a.country)
+        .bind(&a.phone)
 }
 
 /// Replaces an address of `buyer_id`; `false` when they have no such address.
 pub async fn update(conn: &mut AnyConnection, buyer_id: Uuid, id: Uuid, a: &Address) -> Result<bool, OrderError> {
-    let done = sqlx::query(
+    let update = sqlx::query(
         "UPDATE addresses SET full_name = $3, line1 = $4, line2 = $5, city = $6, postal_code = $7, region = $8, \
          country = $9, phone = $10 WHERE id = $1 AND buyer_id = $2",
-    )
-    .bind(id.to_string())
-    .bind(buyer_id.to_string())
-    .bind(&a.full_name)
-    .bind(&a.line1)
-    .bind(&a.line2)
-    .bind(&a.city)
-    .bind(&a.postal_code)
-    .bind(&a.region)
-    .bind(&a.country)
-    .bind(&a.phone)
-    .execute(conn)
-    .await?;
+    );
+    let done = with_fields(update.bind(id.to_string()).bind(buyer_id.to_string()), a).execute(conn).await?;
     Ok(done.rows_affected() == 1)
 }
 
