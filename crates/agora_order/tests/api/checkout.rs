@@ -189,8 +189,13 @@ async fn what_cannot_be_bought_is_named_and_nothing_is_placed() {
 
 #[tokio::test]
 async fn a_stock_hold_expiring_before_payment_cancels_the_orders_and_returns_the_stock() {
-    // Catalog's hold runs out first (a shorter hold than order's payment window, as after a misconfiguration).
-    let settings = [("settings.catalog.hold_ttl_secs", "1"), ("settings.catalog.hold_sweep_secs", "1")];
+    // Catalog's hold runs out first. Order's own sweeper, which would cancel at the same moment (its payment
+    // window ends with the hold), is kept out of the way so that catalog's expiry is what cancels.
+    let settings = [
+        ("settings.catalog.hold_ttl_secs", "1"),
+        ("settings.catalog.hold_sweep_secs", "1"),
+        ("settings.order.sweep_secs", "3600"),
+    ];
     let market = Market::start_on(agora_testkit::Backends::EMBEDDED, &settings).await.unwrap();
     let alice = market.app.seller("alice@example.com", "Alice's Teas", &market.admin).await;
     let tea = market.product(&alice, "Sencha", 1250, 5).await;
