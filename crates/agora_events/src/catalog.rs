@@ -25,6 +25,9 @@ pub struct ProductSnapshot {
     pub thumbnail: Option<String>,
     pub version: i64,
     pub updated_at: Timestamp,
+    /// The seller's low-stock threshold: at or below it the product is running low.
+    #[serde(default)]
+    pub low_stock_threshold: Option<i64>,
 }
 
 /// A product's price changed (also part of the following `product_updated`).
@@ -75,6 +78,8 @@ pub enum StockReason {
     HoldConfirmed,
     HoldReleased,
     HoldExpired,
+    /// Units sold to an order that was cancelled before shipping came back.
+    OrderCancelled,
 }
 
 /// A product's stock levels after a change.
@@ -157,6 +162,23 @@ pub struct HoldEnded {
     pub lines: Vec<HoldLine>,
 }
 
+/// A review of a product, as notifications and rating read models need it (the text stays in catalog).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ReviewNotice {
+    pub review_id: Uuid,
+    pub product_id: Uuid,
+    pub product_title: String,
+    pub seller_id: Uuid,
+    /// The review's author.
+    pub buyer_id: Uuid,
+    /// 1 to 5 stars.
+    pub rating: i64,
+    /// Why an admin removed it.
+    pub reason: Option<String>,
+    pub at: Timestamp,
+}
+
+subject_is!(product_id: ReviewNotice);
 subject_is!(product_id: ProductSnapshot, PriceChanged, ProductHidden, ProductShown, ProductDeleted);
 subject_is!(product_id: StockChanged, BackInStock, LowStock, SoldOut);
 subject_is!(hold_id: HoldPlaced, HoldRejected, HoldEnded);
@@ -191,5 +213,15 @@ crate::topic! {
         Confirmed(HoldEnded) = "agora.catalog.hold_confirmed.v1",
         Released(HoldEnded) = "agora.catalog.hold_released.v1",
         Expired(HoldEnded) = "agora.catalog.hold_expired.v1",
+    }
+}
+
+crate::topic! {
+    /// Reviews of products by buyers of delivered orders: posted, edited, replied to, removed, keyed by product id.
+    pub enum ReviewEvent = "catalog.reviews" {
+        Posted(ReviewNotice) = "agora.catalog.review_posted.v1",
+        Edited(ReviewNotice) = "agora.catalog.review_edited.v1",
+        Replied(ReviewNotice) = "agora.catalog.review_replied.v1",
+        Removed(ReviewNotice) = "agora.catalog.review_removed.v1",
     }
 }

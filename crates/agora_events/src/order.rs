@@ -5,6 +5,11 @@
 //! checkout's id); once held, `checkout_awaiting_payment` asks payment to take the total; `checkout_paid`
 //! turns the held stock into sales; `checkout_rejected` (stock was short) and `checkout_cancelled`
 //! (time ran out before payment) end it without a sale.
+//!
+//! After the sale an order is fulfilled (`order_shipped`, `order_delivered`) or cancelled before it ships
+//! (`order_cancelled` with a `refund` due); payment gives the money back and order records it
+//! (`order_refunded`). Catalog returns a cancelled order's units to stock and lets the buyer of a delivered
+//! order review what they bought.
 
 use agora_core::{Money, Timestamp};
 use schemars::JsonSchema;
@@ -107,7 +112,7 @@ pub struct OrderPlaced {
     pub total: Money,
 }
 
-/// An order's state changed to paid or cancelled.
+/// An order's state changed: paid, delivered, cancelled or refunded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OrderStatusChanged {
     pub order_id: Uuid,
@@ -115,13 +120,36 @@ pub struct OrderStatusChanged {
     pub buyer_id: Uuid,
     pub seller_id: Uuid,
     pub total: Money,
-    /// Why, for a cancellation (`out_of_stock`, `payment_timeout`, `hold_expired`).
+    /// Why, for a cancellation: `out_of_stock`, `payment_timeout`, `hold_expired` before payment; the buyer's or
+    /// seller's words after it.
     pub reason: Option<String>,
+    pub at: Timestamp,
+    /// What the order bought (empty in events written before fulfilment existed).
+    #[serde(default)]
+    pub lines: Vec<BoughtLine>,
+    /// Who acted: `buyer`, `seller` or `admin`; absent when the checkout's flow decided (a time-out).
+    #[serde(default)]
+    pub by: Option<String>,
+    /// A cancellation after payment: the amount payment gives back (the order's total) and catalog's cue to
+    /// return the units to stock. Absent when nothing was paid.
+    #[serde(default)]
+    pub refund: Option<Money>,
+}
+
+/// The seller handed an order to a carrier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct OrderShipped {
+    pub order_id: Uuid,
+    pub checkout_id: Uuid,
+    pub buyer_id: Uuid,
+    pub seller_id: Uuid,
+    pub carrier: String,
+    pub tracking_number: String,
     pub at: Timestamp,
 }
 
 subject_is!(checkout_id: CheckoutPlaced, CheckoutAwaitingPayment, CheckoutPaid, CheckoutRejected, CheckoutCancelled);
-subject_is!(order_id: OrderPlaced, OrderStatusChanged);
+subject_is!(order_id: OrderPlaced, OrderStatusChanged, OrderShipped);
 
 crate::topic! {
     /// Checkouts from placing to paid, rejected or cancelled, keyed by checkout id.
@@ -135,10 +163,13 @@ crate::topic! {
 }
 
 crate::topic! {
-    /// Each seller's orders: placed, paid, cancelled, keyed by order id.
+    /// Each seller's orders: placed, paid, shipped, delivered, cancelled, refunded, keyed by order id.
     pub enum OrderEvent = "order.orders" {
         Placed(OrderPlaced) = "agora.order.order_placed.v1",
         Paid(OrderStatusChanged) = "agora.order.order_paid.v1",
+        Shipped(OrderShipped) = "agora.order.order_shipped.v1",
+        Delivered(OrderStatusChanged) = "agora.order.order_delivered.v1",
         Cancelled(OrderStatusChanged) = "agora.order.order_cancelled.v1",
+        Refunded(OrderStatusChanged) = "agora.order.order_refunded.v1",
     }
 }

@@ -31,7 +31,8 @@ pub struct PaymentFailed {
     pub message: String,
 }
 
-/// Money taken was given back (a checkout cancelled after its payment was captured, or a refund).
+/// Money taken was given back: the whole charge (a checkout cancelled after its payment was captured) or
+/// one seller's order of it (`order_id`, an order cancelled before it shipped).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PaymentRefunded {
     pub payment_id: Uuid,
@@ -39,7 +40,11 @@ pub struct PaymentRefunded {
     pub buyer_id: Uuid,
     pub amount: Money,
     pub provider_ref: String,
+    /// `checkout_cancelled`, `duplicate_charge` or `order_cancelled`.
     pub reason: String,
+    /// The order refunded, for an order's refund.
+    #[serde(default)]
+    pub order_id: Option<Uuid>,
 }
 
 subject_is!(payment_id: PaymentSucceeded, PaymentFailed, PaymentRefunded);

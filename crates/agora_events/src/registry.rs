@@ -2,7 +2,7 @@
 //!
 //! Services add their topic here when they introduce one.
 
-use crate::catalog::{HoldEvent, ProductEvent, StockEvent};
+use crate::catalog::{HoldEvent, ProductEvent, ReviewEvent, StockEvent};
 use crate::identity::{SellerEvent, UserEvent};
 use crate::order::{CheckoutEvent, OrderEvent};
 use crate::payment::PaymentEvent;
@@ -16,6 +16,7 @@ pub fn topics() -> Vec<TopicDoc> {
         ProductEvent::doc(),
         StockEvent::doc(),
         HoldEvent::doc(),
+        ReviewEvent::doc(),
         CheckoutEvent::doc(),
         OrderEvent::doc(),
         PaymentEvent::doc(),

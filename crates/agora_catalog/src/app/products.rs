@@ -399,5 +399,6 @@ pub(super) fn snapshot(p: &Product, thumbnail: Option<String>) -> ProductSnapsho
         thumbnail,
         version: p.version,
         updated_at: p.updated_at,
+        low_stock_threshold: Some(p.low_stock_threshold),
     }
 }

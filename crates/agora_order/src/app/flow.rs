@@ -109,6 +109,9 @@ impl Orders {
                 total: order.total,
                 reason: reason.map(str::to_owned),
                 at: Timestamp::now(),
+                lines: Vec::new(),
+                by: None,
+                refund: None,
             };
             let event =
                 if status == OrderStatus::Paid { OrderEvent::Paid(changed) } else { OrderEvent::Cancelled(changed) };

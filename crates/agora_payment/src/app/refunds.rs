@@ -69,6 +69,7 @@ impl Payments {
                 amount: refund.amount,
                 provider_ref: refund.provider_ref.clone(),
                 reason: refund.reason.as_str().to_owned(),
+                order_id: None,
             };
             self.outbox.emit(&mut tx, &PaymentEvent::Refunded(refunded)).await?;
         }
