@@ -1,12 +1,14 @@
 //! What order reads from other services:
 //!
-//! - read models: catalog's products (prices, sellers, whether for sale) and identity's shop names;
-//! - the checkout flow: catalog's holds (held, rejected, expired) and payment's outcomes.
+//! - read models: catalog's products (prices, sellers, whether for sale, low-stock thresholds) and stock
+//!   levels, and identity's shop names;
+//! - the checkout flow: catalog's holds (held, rejected, expired) and payment's outcomes, including the
+//!   refunds of cancelled orders.
 
 use agora_bus::{Handler, HandlerError};
 use agora_db::Tx;
 use agora_events::Envelope;
-use agora_events::catalog::{HoldEvent, ProductEvent};
+use agora_events::catalog::{HoldEvent, ProductEvent, StockEvent};
 use agora_events::identity::SellerEvent;
 use agora_events::order::CancelReason;
 use agora_events::payment::PaymentEvent;
@@ -29,6 +31,8 @@ impl Handler for ReadModels {
                 // Each is followed by a `product_updated` snapshot.
                 ProductEvent::PriceChanged(_) | ProductEvent::Hidden(_) | ProductEvent::Shown(_) => Ok(()),
             }
+        } else if let Some(StockEvent::Changed(stock)) = event.decode::<StockEvent>()? {
+            products::keep_stock(tx, stock.product_id, stock.available).await
         } else if let Some(SellerEvent::Approved(approved)) = event.decode::<SellerEvent>()? {
             products::keep_shop_name(tx, approved.user_id, &approved.shop_name).await
         } else {
@@ -60,7 +64,13 @@ impl Handler for CheckoutFlow {
                 PaymentEvent::Failed(p) => {
                     return orders.payment_failed(tx, p.checkout_id, &p.message).await.map_err(classify);
                 }
-                PaymentEvent::Refunded(p) => return orders.payment_refunded(tx, p.checkout_id).await.map_err(classify),
+                PaymentEvent::Refunded(p) => {
+                    let refunded = match p.order_id {
+                        Some(order) => orders.order_refunded(tx, order, p.amount).await,
+                        None => orders.payment_refunded(tx, p.checkout_id).await,
+                    };
+                    return refunded.map_err(classify);
+                }
             }
         } else {
             return Ok(());

@@ -1,10 +1,13 @@
 //! Order: checkouts placed from buyers' carts, split into one order per seller, and the checkout's flow
 //! (design §5) — hold stock, take payment, confirm or cancel — driven by events and resumed from stored
-//! state after any restart. Also buyers' shipping addresses.
+//! state after any restart. After the sale: sellers ship and deliver, buyers, sellers or admins cancel before
+//! shipping (payment refunds, catalog restocks), each order keeps its timeline, and sellers read an overview
+//! of their sales. Also buyers' shipping addresses.
 //!
 //! Owns: checkouts, orders, order_lines, order_events (timelines), addresses, and read models of catalog's
-//! products and identity's shop names. Publishes: `order.checkouts`, `order.orders`. Reads:
-//! `catalog.products`, `catalog.holds`, `payment.payments`, `identity.sellers`; calls cart over REST.
+//! products and stock and identity's shop names. Publishes: `order.checkouts`, `order.orders`. Reads:
+//! `catalog.products`, `catalog.stock`, `catalog.holds`, `payment.payments`, `identity.sellers`; calls cart
+//! over REST.
 
 pub mod app;
 mod cart;
@@ -20,7 +23,7 @@ use std::time::Duration;
 use agora_bus::{Consumer, TopicSpec};
 use agora_db::Migrations;
 use agora_events::TopicEvents;
-use agora_events::catalog::{HoldEvent, ProductEvent};
+use agora_events::catalog::{HoldEvent, ProductEvent, StockEvent};
 use agora_events::identity::SellerEvent;
 use agora_events::order::{CheckoutEvent, OrderEvent};
 use agora_events::payment::PaymentEvent;
@@ -65,7 +68,11 @@ impl Service for OrderService {
         let consumers = vec![
             Consumer {
                 group: "order.read-models".to_owned(),
-                topics: vec![ProductEvent::TOPIC.to_owned(), SellerEvent::TOPIC.to_owned()],
+                topics: vec![
+                    ProductEvent::TOPIC.to_owned(),
+                    StockEvent::TOPIC.to_owned(),
+                    SellerEvent::TOPIC.to_owned(),
+                ],
                 handler: Arc::new(events::ReadModels),
             },
             Consumer {

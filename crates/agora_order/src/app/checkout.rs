@@ -17,7 +17,7 @@ use crate::cart::CartLine;
 use crate::domain::error::UnavailableLine;
 use crate::domain::{CheckoutStatus, OrderError, OrderStatus};
 use crate::store::checkouts::{self, Checkout};
-use crate::store::orders::{self, Line, Order};
+use crate::store::orders::{self, AfterSale, Line, Order};
 use crate::store::{addresses, products};
 
 /// What the buyer sends to check out. Anything else in the body (a price, an amount) is ignored: the
@@ -96,6 +96,7 @@ impl Orders {
                 total: order_total,
                 created_at: now,
                 updated_at: now,
+                after_sale: AfterSale::default(),
             };
             event_lines.extend(lines.iter().map(|l| CheckoutLine {
                 order_id: order.id,
@@ -178,6 +179,7 @@ impl Orders {
                 total: order_total,
                 created_at: now,
                 updated_at: now,
+                after_sale: AfterSale::default(),
             };
             groups.push((order, lines));
         }

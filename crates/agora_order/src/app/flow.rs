@@ -9,7 +9,7 @@ use agora_db::Tx;
 use agora_events::catalog::ShortLine;
 use agora_events::order::{
     BoughtLine, CancelReason, CheckoutAwaitingPayment, CheckoutCancelled, CheckoutEvent, CheckoutPaid,
-    CheckoutRejected, OrderEvent, OrderStatusChanged,
+    CheckoutRejected, OrderEvent,
 };
 use uuid::Uuid;
 
@@ -99,20 +99,9 @@ impl Orders {
             }
             Progress::StockHeld { .. } => return Ok(()),
         };
-        for order in orders::transition_checkout(tx, checkout.id, OrderStatus::Pending, status).await? {
+        for order in orders::transition_checkout(tx, checkout.id, OrderStatus::Pending, status, reason).await? {
             orders::record(tx, order.id, kind, &note).await?;
-            let changed = OrderStatusChanged {
-                order_id: order.id,
-                checkout_id: checkout.id,
-                buyer_id: order.buyer_id,
-                seller_id: order.seller_id,
-                total: order.total,
-                reason: reason.map(str::to_owned),
-                at: Timestamp::now(),
-                lines: Vec::new(),
-                by: None,
-                refund: None,
-            };
+            let changed = self.status_changed(tx, &order, reason.map(str::to_owned), None, None).await?;
             let event =
                 if status == OrderStatus::Paid { OrderEvent::Paid(changed) } else { OrderEvent::Cancelled(changed) };
             self.outbox.emit(tx, &event).await?;

@@ -4,6 +4,8 @@
 mod addresses;
 mod checkout;
 mod flow;
+mod fulfil;
+mod selling;
 mod views;
 
 use std::sync::Arc;
@@ -16,6 +18,7 @@ use uuid::Uuid;
 
 pub use checkout::CheckoutInput;
 pub use flow::Progress;
+pub use selling::SellerOverview;
 pub use views::{CheckoutView, LineView, OrderSummary, OrderView, PriceView, SellerRef, TimelineEntry};
 
 use crate::cart::CartClient;

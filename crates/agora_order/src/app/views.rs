@@ -8,12 +8,13 @@ use agora_http::Caller;
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::fulfil::actor;
 use super::{Orders, owns_or_admin};
-use crate::domain::OrderError;
 use crate::domain::address::Address;
 use crate::domain::error::UnavailableLine;
+use crate::domain::{OrderAction, OrderError};
 use crate::store::checkouts::{self, Checkout};
-use crate::store::orders::{self, Line, Order};
+use crate::store::orders::{self, Line, Order, Party};
 use crate::store::products;
 
 pub use agora_core::PriceView;
@@ -58,7 +59,7 @@ pub struct OrderSummary {
     /// Nil in a preview.
     pub id: Uuid,
     pub seller: SellerRef,
-    /// `pending`, `paid` or `cancelled`.
+    /// `pending`, `paid`, `shipped`, `delivered`, `cancelled` or `refunded`.
     pub status: &'static str,
     pub total: PriceView,
     pub lines: Vec<LineView>,
@@ -91,8 +92,31 @@ pub struct CheckoutView {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ShipmentView {
+    pub carrier: String,
+    pub tracking_number: String,
+    pub shipped_at: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CancellationView {
+    /// `buyer`, `seller` or `admin`; null when the checkout ended unpaid.
+    pub by: Option<String>,
+    pub reason: Option<String>,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct RefundView {
+    pub amount: PriceView,
+    /// `pending` until payment confirms it, then `refunded`.
+    pub status: &'static str,
+    pub refunded_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TimelineEntry {
-    /// `placed`, `stock_reserved`, `payment_failed`, `paid`, `cancelled`, `refunded`.
+    /// `placed`, `stock_reserved`, `payment_failed`, `paid`, `shipped`, `delivered`, `cancelled`, `refunded`.
     pub kind: String,
     pub note: String,
     pub at: String,
@@ -110,6 +134,13 @@ pub struct OrderView {
     pub address: Address,
     pub timeline: Vec<TimelineEntry>,
     pub created_at: String,
+    pub paid_at: Option<String>,
+    pub shipment: Option<ShipmentView>,
+    pub delivered_at: Option<String>,
+    pub cancellation: Option<CancellationView>,
+    pub refund: Option<RefundView>,
+    /// What the caller may do now: `ship`, `deliver`, `cancel`.
+    pub actions: Vec<&'static str>,
 }
 
 impl Orders {
@@ -181,29 +212,37 @@ impl Orders {
         Ok(orders.iter().map(|o| summary(&names, o, lines.remove(&o.id).unwrap_or_default())).collect())
     }
 
-    /// The caller's orders, newest first.
-    pub async fn my_orders(
+    /// A buyer's or seller's orders, newest first.
+    pub(super) async fn list_orders(
         &self,
-        caller: &Caller,
+        party: Party,
         cursor: Option<&Cursor>,
         size: PageSize,
     ) -> Result<Page<OrderSummary>, OrderError> {
         let after: Option<(i64, String)> = cursor.map(|c| c.decode()).transpose().map_err(|_| OrderError::BadCursor)?;
         let mut conn = self.db.pool().acquire().await?;
-        let rows = orders::list_for_buyer(&mut conn, caller.user_id, after, size.fetch_limit()).await?;
+        let rows = orders::list(&mut conn, party, after, size.fetch_limit()).await?;
         let keys: HashMap<Uuid, (i64, String)> =
             rows.iter().map(|o| (o.id, (o.created_at.as_micros(), o.id.to_string()))).collect();
         let summaries = self.summaries(&mut conn, rows).await?;
         Ok(Page::from_rows(summaries, size, |s| keys.get(&s.id).cloned().unwrap_or_default()))
     }
 
-    /// One order with its timeline: its buyer (or an admin) only.
+    /// The caller's orders as a buyer, newest first.
+    pub async fn my_orders(
+        &self,
+        caller: &Caller,
+        cursor: Option<&Cursor>,
+        size: PageSize,
+    ) -> Result<Page<OrderSummary>, OrderError> {
+        self.list_orders(Party::Buyer(caller.user_id), cursor, size).await
+    }
+
+    /// One order with its timeline: its buyer, its seller or an admin only.
     pub async fn order(&self, caller: &Caller, id: Uuid) -> Result<OrderView, OrderError> {
         let mut conn = self.db.pool().acquire().await?;
         let order = orders::find(&mut conn, id).await?.ok_or(OrderError::OrderNotFound)?;
-        if !owns_or_admin(caller, order.buyer_id) {
-            return Err(OrderError::OrderNotFound);
-        }
+        let actor = actor(caller, &order).ok_or(OrderError::OrderNotFound)?;
         let checkout = checkouts::find(&mut conn, order.checkout_id).await?.ok_or(OrderError::OrderNotFound)?;
         let lines = orders::lines(&mut conn, &[id]).await?.remove(&id).unwrap_or_default();
         let timeline = orders::timeline(&mut conn, id).await?;
@@ -222,6 +261,24 @@ impl Orders {
                 .map(|e| TimelineEntry { kind: e.kind, note: e.note, at: e.at.to_rfc3339() })
                 .collect(),
             created_at: order.created_at.to_rfc3339(),
+            actions: order.status.actions_for(actor).into_iter().map(OrderAction::as_str).collect(),
+            paid_at: rfc3339(order.after_sale.paid_at),
+            shipment: order.after_sale.shipment.map(|s| ShipmentView {
+                carrier: s.carrier,
+                tracking_number: s.tracking_number,
+                shipped_at: s.shipped_at.to_rfc3339(),
+            }),
+            delivered_at: rfc3339(order.after_sale.delivered_at),
+            cancellation: order.after_sale.cancelled_at.map(|at| CancellationView {
+                by: order.after_sale.cancelled_by.clone(),
+                reason: order.after_sale.cancel_reason.clone(),
+                at: at.to_rfc3339(),
+            }),
+            refund: order.after_sale.refund.map(|amount| RefundView {
+                amount: amount.into(),
+                status: if order.after_sale.refunded_at.is_some() { "refunded" } else { "pending" },
+                refunded_at: rfc3339(order.after_sale.refunded_at),
+            }),
         })
     }
 }
@@ -234,6 +291,10 @@ async fn shop_names(
     ids.sort();
     ids.dedup();
     products::shop_names(conn, &ids).await
+}
+
+fn rfc3339(at: Option<Timestamp>) -> Option<String> {
+    at.map(|t| t.to_rfc3339())
 }
 
 fn seller_ref(names: &HashMap<Uuid, String>, id: Uuid) -> SellerRef {

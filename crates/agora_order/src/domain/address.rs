@@ -84,7 +84,7 @@ impl AddressInput {
 }
 
 /// Trims `value` and checks its length in characters and that it has no control characters.
-fn text(value: &str, min: usize, max: usize) -> Result<String, String> {
+pub(crate) fn text(value: &str, min: usize, max: usize) -> Result<String, String> {
     let value = value.trim();
     let len = value.chars().count();
     if len < min {

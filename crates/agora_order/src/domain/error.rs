@@ -38,6 +38,10 @@ pub enum OrderError {
     OrderNotFound,
     #[error("the checkout is {from}; it cannot take the step {step}")]
     IllegalTransition { from: &'static str, step: &'static str },
+    #[error("the order is {status}; it cannot be {}", past(action))]
+    OrderState { status: &'static str, action: &'static str },
+    #[error("{0}")]
+    Forbidden(&'static str),
     #[error("the page cursor is not valid for this list; start from the first page")]
     BadCursor,
     #[error(transparent)]
@@ -48,6 +52,15 @@ pub enum OrderError {
     Event(#[from] agora_bus::EmitError),
     #[error("{0}")]
     Internal(String),
+}
+
+fn past(action: &str) -> &'static str {
+    match action {
+        "ship" => "shipped",
+        "deliver" => "marked delivered",
+        "cancel" => "cancelled",
+        _ => "refunded",
+    }
 }
 
 fn unavailable_detail(lines: &[UnavailableLine]) -> String {
@@ -75,7 +88,10 @@ impl ApiError for OrderError {
         use OrderError::*;
         match self {
             Invalid(_) | IdempotencyKey | BadCursor => ErrorKind::Invalid,
-            CartEmpty | ProductsUnavailable(_) | TooManyAddresses(_) | IllegalTransition { .. } => ErrorKind::Conflict,
+            CartEmpty | ProductsUnavailable(_) | TooManyAddresses(_) | IllegalTransition { .. } | OrderState { .. } => {
+                ErrorKind::Conflict
+            }
+            Forbidden(_) => ErrorKind::Forbidden,
             AddressNotFound | CheckoutNotFound | OrderNotFound => ErrorKind::NotFound,
             CartUnavailable(_) => ErrorKind::Unavailable,
             Auth(err) => err.kind(),
@@ -95,7 +111,8 @@ impl ApiError for OrderError {
             TooManyAddresses(_) => "too_many_addresses",
             CheckoutNotFound => "checkout_not_found",
             OrderNotFound => "order_not_found",
-            IllegalTransition { .. } => "illegal_transition",
+            IllegalTransition { .. } | OrderState { .. } => "illegal_transition",
+            Forbidden(_) => "forbidden",
             BadCursor => "bad_cursor",
             Auth(err) => err.code(),
             Db(_) | Event(_) | Internal(_) => "internal",
@@ -111,8 +128,14 @@ impl ApiError for OrderError {
 
     fn extensions(&self) -> serde_json::Map<String, serde_json::Value> {
         let mut map = serde_json::Map::new();
-        if let OrderError::ProductsUnavailable(lines) = self {
-            map.insert("unavailable_lines".into(), serde_json::to_value(lines).unwrap_or_default());
+        match self {
+            OrderError::ProductsUnavailable(lines) => {
+                map.insert("unavailable_lines".into(), serde_json::to_value(lines).unwrap_or_default());
+            }
+            OrderError::OrderState { status, .. } => {
+                map.insert("current_status".into(), (*status).into());
+            }
+            _ => {}
         }
         map
     }

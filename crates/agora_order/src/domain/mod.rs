@@ -3,8 +3,10 @@
 
 pub mod address;
 pub mod error;
+pub mod fulfilment;
 pub mod status;
 
 pub use address::{Address, AddressInput};
 pub use error::OrderError;
-pub use status::{CheckoutStatus, CheckoutStep, Move, OrderStatus};
+pub use fulfilment::{Actor, CancelInput, OrderAction, OrderRequest, OrderStatus, ShipInput};
+pub use status::{CheckoutStatus, CheckoutStep, Move};

@@ -1,6 +1,6 @@
-//! The checkout's state machine (design §5) and the orders that follow it. Each state change is a
-//! transition function; an event that does not fit the current state is refused with the state named, and
-//! an event seen before is recognised as such, so redelivery changes nothing.
+//! The checkout's state machine (design §5). Each state change is a transition function; an event that does
+//! not fit the current state is refused with the state named, and an event seen before is recognised as such,
+//! so redelivery changes nothing.
 
 use crate::domain::OrderError;
 
@@ -31,9 +31,9 @@ pub enum CheckoutStep {
 
 /// Whether a step changes the state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Move {
-    To(CheckoutStatus),
-    /// The step was applied before (a redelivered event).
+pub enum Move<S> {
+    To(S),
+    /// The step was applied before (a redelivered event, a repeated request).
     Already,
 }
 
@@ -61,7 +61,7 @@ impl CheckoutStatus {
     }
 
     /// The state after `step`.
-    pub fn apply(self, step: CheckoutStep) -> Result<Move, OrderError> {
+    pub fn apply(self, step: CheckoutStep) -> Result<Move<CheckoutStatus>, OrderError> {
         use CheckoutStatus::*;
         use CheckoutStep::*;
         match (self, step) {
@@ -94,39 +94,6 @@ impl CheckoutStep {
     }
 }
 
-/// One seller's order. It follows its checkout until paid; fulfilment states come later.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OrderStatus {
-    /// Waiting for stock and payment.
-    Pending,
-    /// Paid and confirmed: the seller may fulfil it.
-    Paid,
-    Cancelled,
-}
-
-impl OrderStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrderStatus::Pending => "pending",
-            OrderStatus::Paid => "paid",
-            OrderStatus::Cancelled => "cancelled",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<OrderStatus> {
-        [OrderStatus::Pending, OrderStatus::Paid, OrderStatus::Cancelled].into_iter().find(|s| s.as_str() == text)
-    }
-
-    /// The order's state when its checkout reaches `checkout` (`None`: the order does not change).
-    pub fn following(checkout: CheckoutStatus) -> Option<OrderStatus> {
-        match checkout {
-            CheckoutStatus::Paid => Some(OrderStatus::Paid),
-            CheckoutStatus::Rejected | CheckoutStatus::Cancelled => Some(OrderStatus::Cancelled),
-            CheckoutStatus::Pending | CheckoutStatus::AwaitingPayment => None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -151,6 +118,5 @@ mod tests {
         for status in CheckoutStatus::ALL {
             assert_eq!(CheckoutStatus::parse(status.as_str()), Some(status));
         }
-        assert_eq!(OrderStatus::parse("paid"), Some(OrderStatus::Paid));
     }
 }

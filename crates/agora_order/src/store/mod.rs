@@ -4,6 +4,7 @@
 pub mod addresses;
 pub mod checkouts;
 pub mod orders;
+pub mod overview;
 pub mod products;
 
 use uuid::Uuid;

@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 
 use agora_core::{Currency, Money, Timestamp};
-use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
 use super::{placeholders, uuid};
@@ -19,6 +20,29 @@ pub struct Order {
     pub total: Money,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
+    pub after_sale: AfterSale,
+}
+
+/// What happened to an order after it was placed, as far as it got.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AfterSale {
+    pub paid_at: Option<Timestamp>,
+    pub shipment: Option<Shipment>,
+    pub delivered_at: Option<Timestamp>,
+    pub cancelled_at: Option<Timestamp>,
+    /// `buyer`, `seller` or `admin`; `None` when the checkout's flow cancelled it.
+    pub cancelled_by: Option<String>,
+    pub cancel_reason: Option<String>,
+    /// What payment gives back, for an order cancelled after payment.
+    pub refund: Option<Money>,
+    pub refunded_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shipment {
+    pub carrier: String,
+    pub tracking_number: String,
+    pub shipped_at: Timestamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,22 +65,51 @@ pub struct Entry {
     pub at: Timestamp,
 }
 
-const COLUMNS: &str = "id, checkout_id, buyer_id, seller_id, status, total_minor, currency, created_at, updated_at";
+const COLUMNS: &str = "id, checkout_id, buyer_id, seller_id, status, total_minor, currency, created_at, updated_at, \
+                       paid_at, shipped_at, carrier, tracking_number, delivered_at, cancelled_at, cancelled_by, \
+                       cancel_reason, refund_minor, refunded_at";
 
-type Row = (String, String, String, String, String, i64, String, i64, i64);
-
-fn order(row: Row) -> Result<Order, OrderError> {
-    let (id, checkout_id, buyer_id, seller_id, status, total_minor, currency, created_at, updated_at) = row;
+fn order(row: &AnyRow) -> Result<Order, OrderError> {
+    let at = |column: &str| -> Result<Option<Timestamp>, OrderError> {
+        Ok(row.try_get::<Option<i64>, _>(column)?.map(Timestamp::from_micros))
+    };
+    let status: String = row.try_get("status")?;
+    let currency: String = row.try_get("currency")?;
+    let shipment = match (at("shipped_at")?, row.try_get("carrier")?, row.try_get("tracking_number")?) {
+        (Some(shipped_at), Some(carrier), Some(tracking_number)) => {
+            Some(Shipment { carrier, tracking_number, shipped_at })
+        }
+        _ => None,
+    };
     Ok(Order {
-        id: uuid(&id)?,
-        checkout_id: uuid(&checkout_id)?,
-        buyer_id: uuid(&buyer_id)?,
-        seller_id: uuid(&seller_id)?,
+        id: uuid(&row.try_get::<String, _>("id")?)?,
+        checkout_id: uuid(&row.try_get::<String, _>("checkout_id")?)?,
+        buyer_id: uuid(&row.try_get::<String, _>("buyer_id")?)?,
+        seller_id: uuid(&row.try_get::<String, _>("seller_id")?)?,
         status: OrderStatus::parse(&status).ok_or_else(|| OrderError::Internal(format!("order status {status:?}")))?,
-        total: money(total_minor, &currency)?,
-        created_at: Timestamp::from_micros(created_at),
-        updated_at: Timestamp::from_micros(updated_at),
+        total: money(row.try_get("total_minor")?, &currency)?,
+        created_at: Timestamp::from_micros(row.try_get("created_at")?),
+        updated_at: Timestamp::from_micros(row.try_get("updated_at")?),
+        after_sale: AfterSale {
+            paid_at: at("paid_at")?,
+            shipment,
+            delivered_at: at("delivered_at")?,
+            cancelled_at: at("cancelled_at")?,
+            cancelled_by: row.try_get("cancelled_by")?,
+            cancel_reason: row.try_get("cancel_reason")?,
+            refund: row.try_get::<Option<i64>, _>("refund_minor")?.map(|m| money(m, &currency)).transpose()?,
+            refunded_at: at("refunded_at")?,
+        },
     })
+}
+
+async fn select(conn: &mut AnyConnection, filter: &str, binds: &[String]) -> Result<Vec<Order>, OrderError> {
+    let sql = format!("SELECT {COLUMNS} FROM orders {filter}");
+    let mut query = sqlx::query(&sql);
+    for bind in binds {
+        query = query.bind(bind.clone());
+    }
+    query.fetch_all(conn).await?.iter().map(order).collect()
 }
 
 fn money(amount_minor: i64, currency: &str) -> Result<Money, OrderError> {
@@ -114,57 +167,137 @@ pub async fn record(conn: &mut AnyConnection, order_id: Uuid, kind: &str, note: 
     Ok(())
 }
 
-/// Moves every order of a checkout that is in `from` to `to`; answers the orders moved.
+/// Moves every order of a checkout that is in `from` to `to` (paid, or cancelled with `reason` before
+/// payment); answers the orders moved.
 pub async fn transition_checkout(
     conn: &mut AnyConnection,
     checkout_id: Uuid,
     from: OrderStatus,
     to: OrderStatus,
+    reason: Option<&str>,
 ) -> Result<Vec<Order>, OrderError> {
-    let moving: Vec<Order> = of_checkout(conn, checkout_id).await?.into_iter().filter(|o| o.status == from).collect();
-    sqlx::query("UPDATE orders SET status = $3, updated_at = $4 WHERE checkout_id = $1 AND status = $2")
-        .bind(checkout_id.to_string())
-        .bind(from.as_str())
-        .bind(to.as_str())
-        .bind(Timestamp::now().as_micros())
-        .execute(conn)
-        .await?;
-    Ok(moving.into_iter().map(|o| Order { status: to, ..o }).collect())
+    let moving: Vec<Uuid> =
+        of_checkout(conn, checkout_id).await?.into_iter().filter(|o| o.status == from).map(|o| o.id).collect();
+    let now = Timestamp::now().as_micros();
+    let (paid_at, cancelled_at) = match to {
+        OrderStatus::Paid => (Some(now), None),
+        OrderStatus::Cancelled => (None, Some(now)),
+        _ => (None, None),
+    };
+    sqlx::query(
+        "UPDATE orders SET status = $3, updated_at = $4, paid_at = COALESCE($5, paid_at), \
+         cancelled_at = COALESCE($6, cancelled_at), cancel_reason = COALESCE($7, cancel_reason) \
+         WHERE checkout_id = $1 AND status = $2",
+    )
+    .bind(checkout_id.to_string())
+    .bind(from.as_str())
+    .bind(to.as_str())
+    .bind(now)
+    .bind(paid_at)
+    .bind(cancelled_at)
+    .bind(reason.map(str::to_owned))
+    .execute(&mut *conn)
+    .await?;
+    Ok(of_checkout(conn, checkout_id).await?.into_iter().filter(|o| moving.contains(&o.id)).collect())
+}
+
+/// What an order's own transition records besides its state.
+#[derive(Debug, Default)]
+pub struct Change {
+    pub shipment: Option<(String, String)>,
+    pub cancelled_by: Option<&'static str>,
+    pub cancel_reason: Option<String>,
+    pub refund: Option<Money>,
+}
+
+/// Moves order `id` from `from` to `to`; `false` when it was no longer in `from`.
+pub async fn transition(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    from: OrderStatus,
+    to: OrderStatus,
+    change: Change,
+) -> Result<bool, OrderError> {
+    let now = Timestamp::now().as_micros();
+    let when = |status: OrderStatus| (to == status).then_some(now);
+    let (carrier, tracking) = change.shipment.unzip();
+    let done = sqlx::query(
+        "UPDATE orders SET status = $3, updated_at = $4, shipped_at = COALESCE($5, shipped_at), \
+         carrier = COALESCE($6, carrier), tracking_number = COALESCE($7, tracking_number), \
+         delivered_at = COALESCE($8, delivered_at), cancelled_at = COALESCE($9, cancelled_at), \
+         cancelled_by = COALESCE($10, cancelled_by), cancel_reason = COALESCE($11, cancel_reason), \
+         refund_minor = COALESCE($12, refund_minor), refunded_at = COALESCE($13, refunded_at) \
+         WHERE id = $1 AND status = $2",
+    )
+    .bind(id.to_string())
+    .bind(from.as_str())
+    .bind(to.as_str())
+    .bind(now)
+    .bind(when(OrderStatus::Shipped))
+    .bind(carrier)
+    .bind(tracking)
+    .bind(when(OrderStatus::Delivered))
+    .bind(when(OrderStatus::Cancelled))
+    .bind(change.cancelled_by.map(str::to_owned))
+    .bind(change.cancel_reason)
+    .bind(change.refund.map(|m| m.amount_minor))
+    .bind(when(OrderStatus::Refunded))
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn of_checkout(conn: &mut AnyConnection, checkout_id: Uuid) -> Result<Vec<Order>, OrderError> {
-    let sql = format!("SELECT {COLUMNS} FROM orders WHERE checkout_id = $1 ORDER BY id");
-    let rows: Vec<Row> = sqlx::query_as(&sql).bind(checkout_id.to_string()).fetch_all(conn).await?;
-    rows.into_iter().map(order).collect()
+    select(conn, "WHERE checkout_id = $1 ORDER BY id", &[checkout_id.to_string()]).await
 }
 
 pub async fn find(conn: &mut AnyConnection, id: Uuid) -> Result<Option<Order>, OrderError> {
-    let sql = format!("SELECT {COLUMNS} FROM orders WHERE id = $1");
-    let row: Option<Row> = sqlx::query_as(&sql).bind(id.to_string()).fetch_optional(conn).await?;
-    row.map(order).transpose()
+    Ok(select(conn, "WHERE id = $1", &[id.to_string()]).await?.into_iter().next())
 }
 
-/// A buyer's orders, newest first, after the cursor `(created_at, id)`; one more than `limit` tells whether
-/// there is a next page.
-pub async fn list_for_buyer(
+/// Finds order `id` and holds its row until the transaction ends, so concurrent requests on one order take
+/// turns (a no-op write locks the row on PostgreSQL and takes SQLite's writer lock).
+pub async fn find_for_update(conn: &mut AnyConnection, id: Uuid) -> Result<Option<Order>, OrderError> {
+    sqlx::query("UPDATE orders SET status = status WHERE id = $1").bind(id.to_string()).execute(&mut *conn).await?;
+    find(conn, id).await
+}
+
+/// Whose orders a list shows.
+#[derive(Debug, Clone, Copy)]
+pub enum Party {
+    Buyer(Uuid),
+    /// A seller sees the orders that were paid, optionally only those now in one state.
+    Seller(Uuid, Option<OrderStatus>),
+}
+
+/// A buyer's or seller's orders, newest first, after the cursor `(created_at, id)`; one more than `limit`
+/// tells whether there is a next page.
+pub async fn list(
     conn: &mut AnyConnection,
-    buyer_id: Uuid,
+    party: Party,
     after: Option<(i64, String)>,
     limit: i64,
 ) -> Result<Vec<Order>, OrderError> {
     let (at, id) = after.unwrap_or((i64::MAX, String::new()));
+    let (filter, party_id, status) = match party {
+        Party::Buyer(buyer) => ("buyer_id = $1", buyer, None),
+        Party::Seller(seller, status) => {
+            ("seller_id = $1 AND paid_at IS NOT NULL AND ($5 = '' OR status = $5)", seller, status)
+        }
+    };
     let sql = format!(
-        "SELECT {COLUMNS} FROM orders WHERE buyer_id = $1 AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
+        "SELECT {COLUMNS} FROM orders WHERE {filter} AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
          ORDER BY created_at DESC, id DESC LIMIT $4"
     );
-    let rows: Vec<Row> = sqlx::query_as(&sql)
-        .bind(buyer_id.to_string())
+    let mut query = sqlx::query(&sql)
+        .bind(party_id.to_string())
         .bind(at)
         .bind(if id.is_empty() { "~".to_owned() } else { id })
-        .bind(limit)
-        .fetch_all(conn)
-        .await?;
-    rows.into_iter().map(order).collect()
+        .bind(limit);
+    if let Party::Seller(..) = party {
+        query = query.bind(status.map(OrderStatus::as_str).unwrap_or_default());
+    }
+    query.fetch_all(conn).await?.iter().map(order).collect()
 }
 
 /// The lines of these orders, in their order.

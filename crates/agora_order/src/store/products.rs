@@ -25,11 +25,12 @@ pub struct KnownProduct {
 /// Keeps a snapshot unless a newer version is stored already.
 pub async fn upsert(conn: &mut AnyConnection, p: &ProductSnapshot) -> Result<(), OrderError> {
     sqlx::query(
-        "INSERT INTO products (product_id, seller_id, title, price_minor, currency, status, thumbnail, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+        "INSERT INTO products (product_id, seller_id, title, price_minor, currency, status, thumbnail, version, \
+         low_stock_threshold) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
          ON CONFLICT (product_id) DO UPDATE SET seller_id = excluded.seller_id, title = excluded.title, \
          price_minor = excluded.price_minor, currency = excluded.currency, status = excluded.status, \
-         thumbnail = excluded.thumbnail, version = excluded.version \
+         thumbnail = excluded.thumbnail, version = excluded.version, \
+         low_stock_threshold = COALESCE(excluded.low_stock_threshold, products.low_stock_threshold) \
          WHERE products.version < excluded.version",
     )
     .bind(p.product_id.to_string())
@@ -40,6 +41,28 @@ pub async fn upsert(conn: &mut AnyConnection, p: &ProductSnapshot) -> Result<(),
     .bind(&p.status)
     .bind(p.thumbnail.clone())
     .bind(p.version)
+    .bind(p.low_stock_threshold)
+    .execute(&mut *conn)
+    .await?;
+    // Stock events (their own topic) are newer than any snapshot's count once one has arrived.
+    sqlx::query(
+        "INSERT INTO product_stock (product_id, available) VALUES ($1, $2) ON CONFLICT (product_id) DO NOTHING",
+    )
+    .bind(p.product_id.to_string())
+    .bind(p.available)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// A product's available units after a stock change (catalog.stock is ordered per product).
+pub async fn keep_stock(conn: &mut AnyConnection, product_id: Uuid, available: i64) -> Result<(), OrderError> {
+    sqlx::query(
+        "INSERT INTO product_stock (product_id, available) VALUES ($1, $2) \
+         ON CONFLICT (product_id) DO UPDATE SET available = excluded.available",
+    )
+    .bind(product_id.to_string())
+    .bind(available)
     .execute(conn)
     .await?;
     Ok(())

@@ -125,6 +125,38 @@ impl Market {
         panic!("payment never knew checkout {checkout_id}");
     }
 
+    /// Buys `quantity` of `product_id` for `buyer` and pays; answers the paid checkout.
+    pub async fn paid_checkout(&self, buyer: &Session, address_id: &str, lines: &[(&str, i64)]) -> Value {
+        for (product, quantity) in lines {
+            self.add(buyer, product, *quantity).await;
+        }
+        let key = uuid::Uuid::now_v7().to_string();
+        let checkout = self.checkout(buyer, address_id, &key).await.ok(201).clone();
+        let id = checkout["id"].as_str().unwrap();
+        assert_eq!(self.checkout_after(buyer, id, "pending").await["status"], "awaiting_payment");
+        let paid = self.pay(buyer, id, GOOD_CARD).await;
+        assert!(paid.status < 300, "{}", paid.body);
+        let done = self.checkout_after(buyer, id, "awaiting_payment").await;
+        assert_eq!(done["status"], "paid", "{done}");
+        done
+    }
+
+    /// Buys `quantity` of one product and pays; answers the order's id.
+    pub async fn paid_order(&self, buyer: &Session, address_id: &str, product_id: &str, quantity: i64) -> String {
+        let checkout = self.paid_checkout(buyer, address_id, &[(product_id, quantity)]).await;
+        checkout["orders"][0]["id"].as_str().unwrap().to_owned()
+    }
+
+    /// An order as `who` sees it.
+    pub async fn order(&self, who: &Session, id: &str) -> Value {
+        self.call(Method::GET, &format!("/api/order/orders/{id}"), who).send().await.ok(200).clone()
+    }
+
+    /// Asks for `action` (`ship`, `deliver`, `cancel`) on an order as `who`.
+    pub async fn act(&self, who: &Session, id: &str, action: &str, body: Value) -> Reply {
+        self.call(Method::POST, &format!("/api/order/orders/{id}/{action}"), who).json(&body).send().await
+    }
+
     /// A product's stock as its seller sees it: (available, held, sold).
     pub async fn stock(&self, seller: &Session, product_id: &str) -> (i64, i64, i64) {
         let reply = self.call(Method::GET, &format!("/api/catalog/products/{product_id}"), seller).send().await;

@@ -10,4 +10,5 @@
 mod addresses;
 mod checkout;
 mod concurrency;
+mod fulfilment;
 mod harness;
