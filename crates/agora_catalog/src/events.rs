@@ -1,17 +1,19 @@
 //! What catalog reads from other services: identity's seller decisions, into the `sellers` read model
-//! (shop names for product pages; a suspended shop's products leave the shop and cannot be held), and
-//! order's checkouts, which place, confirm and release stock holds.
+//! (shop names for product pages; a suspended shop's products leave the shop and cannot be held), and its
+//! registrations, into the `reviewers` read model (authors' names); order's checkouts, which place, confirm
+//! and release stock holds; and order's orders: a paid order cancelled returns its units to stock, a
+//! delivered one lets its buyer review what it delivered (the `purchases` read model).
 
 use agora_bus::{Handler, HandlerError};
 use agora_db::Tx;
 use agora_events::Envelope;
-use agora_events::identity::SellerEvent;
-use agora_events::order::CheckoutEvent;
+use agora_events::identity::{SellerEvent, UserEvent};
+use agora_events::order::{CheckoutEvent, OrderEvent};
 use async_trait::async_trait;
 
 use crate::app::{Catalog, OverLimit};
 use crate::domain::{CatalogError, HoldRequest, HoldStatus};
-use crate::store::sellers;
+use crate::store::{purchases, reviewers, sellers};
 
 pub struct SellerDecisions {
     pub cache: crate::cache::ReadCache,
@@ -28,6 +30,48 @@ impl Handler for SellerDecisions {
         result.map_err(|e| HandlerError::Transient(e.to_string()))?;
         // A shop's name or standing shows on its products and decides what searches find.
         self.cache.clear();
+        Ok(())
+    }
+}
+
+/// Accounts' display names, for the authors of reviews.
+pub struct Users;
+
+#[async_trait]
+impl Handler for Users {
+    async fn handle(&self, tx: &mut Tx, event: &Envelope) -> Result<(), HandlerError> {
+        if let Some(UserEvent::Registered(e)) = event.decode::<UserEvent>()? {
+            reviewers::upsert(tx, e.user_id, &e.display_name).await.map_err(classify)?;
+        }
+        Ok(())
+    }
+}
+
+/// Orders after the sale. A cancellation with a refund due was paid, so its units were (or are about to be)
+/// sold: they come back once (see [`crate::app::Catalog::return_order_in`]). A cancellation without one
+/// ended before payment, through the checkout's events. A delivery records what its buyer may review.
+pub struct Orders {
+    pub catalog: Catalog,
+}
+
+#[async_trait]
+impl Handler for Orders {
+    async fn handle(&self, tx: &mut Tx, event: &Envelope) -> Result<(), HandlerError> {
+        match event.decode::<OrderEvent>()? {
+            Some(OrderEvent::Cancelled(e)) if e.refund.is_some() => {
+                let changed =
+                    self.catalog.return_order_in(tx, e.order_id, e.checkout_id, &e.lines).await.map_err(classify)?;
+                if !changed.is_empty() {
+                    self.catalog.cache.changed(&changed).await;
+                }
+            }
+            Some(OrderEvent::Delivered(e)) => {
+                for line in &e.lines {
+                    purchases::record(tx, e.buyer_id, line.product_id, e.order_id, e.at).await.map_err(classify)?;
+                }
+            }
+            _ => {}
+        }
         Ok(())
     }
 }

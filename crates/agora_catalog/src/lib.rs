@@ -1,8 +1,10 @@
 //! Catalog: sellers' products, the category tree, product pictures, full-text search, and stock with
 //! holds that cannot oversell.
 //!
-//! Owns: categories, products, product_images, holds, hold_lines, and a read model of sellers.
-//! Publishes: `catalog.products`, `catalog.stock`, `catalog.holds`. Reads: `identity.sellers`, `order.checkouts`.
+//! Owns: categories, products, product_images, holds, hold_lines, stock_returns, reviews, and read models of
+//! sellers, reviewers (display names) and purchases (delivered orders' lines).
+//! Publishes: `catalog.products`, `catalog.stock`, `catalog.holds`, `catalog.reviews`. Reads:
+//! `identity.sellers`, `identity.users`, `order.checkouts`, `order.orders`.
 
 pub mod app;
 mod cache;
@@ -18,9 +20,9 @@ use std::time::Duration;
 use agora_bus::{Consumer, TopicSpec};
 use agora_db::Migrations;
 use agora_events::TopicEvents;
-use agora_events::catalog::{HoldEvent, ProductEvent, StockEvent};
-use agora_events::identity::SellerEvent;
-use agora_events::order::CheckoutEvent;
+use agora_events::catalog::{HoldEvent, ProductEvent, ReviewEvent, StockEvent};
+use agora_events::identity::{SellerEvent, UserEvent};
+use agora_events::order::{CheckoutEvent, OrderEvent};
 use agora_http::service::ServiceError;
 use agora_http::{Service, ServiceContext, ServiceParts};
 use agora_media::MediaStore;
@@ -60,7 +62,12 @@ impl Service for CatalogService {
     }
 
     fn topics(&self) -> Vec<TopicSpec> {
-        vec![TopicSpec::new(ProductEvent::TOPIC), TopicSpec::new(StockEvent::TOPIC), TopicSpec::new(HoldEvent::TOPIC)]
+        vec![
+            TopicSpec::new(ProductEvent::TOPIC),
+            TopicSpec::new(StockEvent::TOPIC),
+            TopicSpec::new(HoldEvent::TOPIC),
+            TopicSpec::new(ReviewEvent::TOPIC),
+        ]
     }
 
     fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
@@ -78,9 +85,19 @@ impl Service for CatalogService {
                 handler: Arc::new(events::SellerDecisions { cache: catalog.cache.clone() }),
             },
             Consumer {
+                group: "catalog.users".to_owned(),
+                topics: vec![UserEvent::TOPIC.to_owned()],
+                handler: Arc::new(events::Users),
+            },
+            Consumer {
                 group: "catalog.checkouts".to_owned(),
                 topics: vec![CheckoutEvent::TOPIC.to_owned()],
                 handler: Arc::new(events::Checkouts { catalog: catalog.clone() }),
+            },
+            Consumer {
+                group: "catalog.orders".to_owned(),
+                topics: vec![OrderEvent::TOPIC.to_owned()],
+                handler: Arc::new(events::Orders { catalog: catalog.clone() }),
             },
         ];
         let every = Duration::from_secs(catalog.settings.hold_sweep_secs.max(1));

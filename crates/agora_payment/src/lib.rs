@@ -1,11 +1,11 @@
 //! Payment: one payment per checkout, taken through a provider adapter (the built-in simulated provider or a
 //! Stripe-compatible PaymentIntents API), completed exactly once however the provider's answer arrives
 //! (the attempt itself, the browser return, a signed webhook, reconciliation), and refunded when its
-//! checkout is cancelled after the money was taken.
+//! checkout, or one seller's order of it, is cancelled after the money was taken.
 //!
 //! Owns: payments, payment_attempts, payment_completions, payment_refunds, payment_webhooks, and the
 //! simulated provider's books (sim_charges, sim_refunds). Publishes: `payment.payments`. Reads:
-//! `order.checkouts`.
+//! `order.checkouts` (group `payment.checkouts`) and `order.orders` (group `payment.orders`).
 
 pub mod app;
 pub mod config;
@@ -21,7 +21,7 @@ use std::sync::Arc;
 use agora_bus::{Consumer, TopicSpec};
 use agora_db::Migrations;
 use agora_events::TopicEvents;
-use agora_events::order::CheckoutEvent;
+use agora_events::order::{CheckoutEvent, OrderEvent};
 use agora_events::payment::PaymentEvent;
 use agora_http::service::ServiceError;
 use agora_http::{Service, ServiceContext, ServiceParts};
@@ -62,11 +62,19 @@ impl Service for PaymentService {
             .map_err(|message| ServiceError::Settings { service: "payment", message })?;
         tracing::info!(provider = provider.name(), "payment provider ready");
         let payments = Payments::new(db, ctx.outbox.clone(), settings, provider);
-        let consumers = vec![Consumer {
-            group: events::GROUP.to_owned(),
-            topics: vec![CheckoutEvent::TOPIC.to_owned()],
-            handler: Arc::new(events::CheckoutPayments { payments: payments.clone() }),
-        }];
+        let consumers = vec![
+            Consumer {
+                group: events::GROUP.to_owned(),
+                topics: vec![CheckoutEvent::TOPIC.to_owned()],
+                handler: Arc::new(events::CheckoutPayments { payments: payments.clone() }),
+            },
+            // A group of its own: an order's refund waiting for its capture never holds back checkouts.
+            Consumer {
+                group: events::ORDERS_GROUP.to_owned(),
+                topics: vec![OrderEvent::TOPIC.to_owned()],
+                handler: Arc::new(events::OrderRefunds { payments: payments.clone() }),
+            },
+        ];
         let mut tasks: Vec<agora_http::BackgroundTask> =
             vec![("payment.sweeper".to_owned(), Box::pin(payments.clone().sweep()))];
         tasks.extend(provider_task);

@@ -34,6 +34,13 @@ pub fn completion(via: Via, outcome: &'static str) {
     metrics::counter!("agora_payment_completions_total", "via" => via.as_str(), "outcome" => outcome).increment(1);
 }
 
+/// An order cancelled after payment: its refund `queued`, a `duplicate` of one queued before, `refused`
+/// (more than the charge has left), `nothing_to_refund` (the whole charge went back already) or
+/// `not_captured_yet` (tried again later).
+pub fn order_refund(outcome: &'static str) {
+    metrics::counter!("agora_payment_order_refunds_total", "outcome" => outcome).increment(1);
+}
+
 /// A refund sent to the provider: `succeeded` or `retry`.
 pub fn refund(outcome: &'static str) {
     metrics::counter!("agora_payment_refunds_total", "outcome" => outcome).increment(1);

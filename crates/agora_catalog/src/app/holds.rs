@@ -1,7 +1,8 @@
 //! Stock holds for checkouts. Placing takes every line or none: the hold row is written first (its id is
 //! the idempotency key, so a repeated or concurrent request finds it), then each line is one conditional
 //! update in product-id order; if any line is short the whole transaction rolls back and the rejection is
-//! recorded instead. Confirm, release and expire end a placed hold exactly once.
+//! recorded instead. Confirm, release and expire end a placed hold exactly once, and settle the returns of
+//! its cancelled orders that were waiting for it (see [`super::returns`]).
 
 use agora_core::Timestamp;
 use agora_db::Tx;
@@ -254,6 +255,8 @@ impl Catalog {
             _ => HoldEvent::Released(ended),
         };
         self.outbox.emit(tx, &event).await?;
+        // Orders of this checkout cancelled while it was still held get their units back now (or never).
+        self.settle_returns_in(tx, id, to).await?;
         hold.status = to;
         Ok(Ending { hold, changed: true, late })
     }

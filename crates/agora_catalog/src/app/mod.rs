@@ -5,7 +5,11 @@ mod categories;
 mod holds;
 mod images;
 mod products;
+mod returns;
+mod review_views;
+mod reviews;
 mod search;
+mod stock;
 mod views;
 
 use std::sync::Arc;
@@ -18,6 +22,7 @@ use agora_media::MediaStore;
 
 pub use categories::{CategoryInput, CategoryNode};
 pub use holds::{Ending, HoldView, OverLimit};
+pub use review_views::{MyReview, RatingView, ReplyView, ReviewPage, ReviewSummary, ReviewView, StarCount};
 pub use search::{CategoryCount, SearchParams, SearchResults};
 pub use views::{CategoryRef, ImageView, ProductView, SellerRef, StockState, StockView};
 

@@ -2,8 +2,7 @@
 
 use agora_core::{Cursor, Page, PageSize, Timestamp};
 use agora_events::catalog::{
-    BackInStock, LowStock, PriceChanged, ProductDeleted, ProductEvent, ProductHidden, ProductShown, ProductSnapshot,
-    SoldOut, StockChanged, StockEvent, StockReason,
+    PriceChanged, ProductDeleted, ProductEvent, ProductHidden, ProductShown, ProductSnapshot, StockReason,
 };
 use agora_http::{Caller, Role};
 use uuid::Uuid;
@@ -195,17 +194,7 @@ impl Catalog {
     /// admins only (to others they do not exist); deleted ones to no one.
     pub async fn product(&self, viewer: Option<&Caller>, id: Uuid) -> Result<ProductView, CatalogError> {
         let mut conn = self.db.pool().acquire().await?;
-        let product = products::find(&mut conn, id).await?.ok_or(CatalogError::ProductNotFound)?;
-        let privileged = viewer.is_some_and(|c| owns_or_admin(c, product.seller_id));
-        let seller_active = sellers::find(&mut conn, product.seller_id).await?.is_none_or(|s| s.active);
-        let visible = match product.status {
-            ProductStatus::Active => seller_active || privileged,
-            ProductStatus::Hidden => privileged,
-            ProductStatus::Deleted => false,
-        };
-        if !visible {
-            return Err(CatalogError::ProductNotFound);
-        }
+        let product = visible(&mut conn, viewer, id).await?;
         let views = self.views(&mut conn, vec![product], viewer).await?;
         views.into_iter().next().ok_or(CatalogError::ProductNotFound)
     }
@@ -325,48 +314,6 @@ impl Catalog {
         self.outbox.emit(tx, &ProductEvent::Updated(snapshot(product, thumbnail))).await?;
         Ok(())
     }
-
-    /// `stock_changed`, and the moments read models care about: back in stock, low stock, sold out.
-    pub(super) async fn emit_stock(
-        &self,
-        tx: &mut agora_db::Tx,
-        product: &Product,
-        before: Levels,
-        after: Levels,
-        reason: StockReason,
-    ) -> Result<(), CatalogError> {
-        let changed = StockChanged {
-            product_id: product.id,
-            seller_id: product.seller_id,
-            available: after.available,
-            held: after.held,
-            sold: after.sold,
-            previous_available: before.available,
-            reason,
-        };
-        self.outbox.emit(tx, &StockEvent::Changed(changed)).await?;
-        let (id, seller_id, title) = (product.id, product.seller_id, product.title.clone());
-        let threshold = product.low_stock_threshold;
-        let moment = if before.available == 0 && after.available > 0 {
-            Some(StockEvent::BackInStock(BackInStock { product_id: id, seller_id, title, available: after.available }))
-        } else if before.available > 0 && after.available == 0 {
-            Some(StockEvent::SoldOut(SoldOut { product_id: id, seller_id, title }))
-        } else if before.available > threshold && after.available <= threshold && after.available > 0 {
-            Some(StockEvent::LowStock(LowStock {
-                product_id: id,
-                seller_id,
-                title,
-                available: after.available,
-                threshold,
-            }))
-        } else {
-            None
-        };
-        if let Some(event) = moment {
-            self.outbox.emit(tx, &event).await?;
-        }
-        Ok(())
-    }
 }
 
 impl Catalog {
@@ -381,6 +328,23 @@ impl Catalog {
         let items = self.views(conn, page.items, viewer).await?;
         Ok(Page { items, next_cursor: page.next_cursor })
     }
+}
+
+/// The product if `viewer` may see it (see [`Catalog::product`]), otherwise [`CatalogError::ProductNotFound`].
+pub(super) async fn visible(
+    conn: &mut sqlx::AnyConnection,
+    viewer: Option<&Caller>,
+    id: Uuid,
+) -> Result<Product, CatalogError> {
+    let product = products::find(conn, id).await?.ok_or(CatalogError::ProductNotFound)?;
+    let privileged = viewer.is_some_and(|c| owns_or_admin(c, product.seller_id));
+    let seller_active = sellers::find(conn, product.seller_id).await?.is_none_or(|s| s.active);
+    let shown = match product.status {
+        ProductStatus::Active => seller_active || privileged,
+        ProductStatus::Hidden => privileged,
+        ProductStatus::Deleted => false,
+    };
+    if shown { Ok(product) } else { Err(CatalogError::ProductNotFound) }
 }
 
 pub(super) async fn first_thumbnail(conn: &mut sqlx::AnyConnection, id: Uuid) -> Result<Option<String>, CatalogError> {

@@ -1,5 +1,6 @@
-//! What the API answers about products: one shape for everyone, with the seller-only numbers (held, sold,
-//! threshold, why it was hidden) filled in only for the product's seller and admins.
+//! What the API answers about products: one shape for everyone (with the rating of its reviews), with the
+//! seller-only numbers (held, sold, threshold, why it was hidden) filled in only for the product's seller
+//! and admins.
 
 use std::collections::HashMap;
 
@@ -10,6 +11,7 @@ use sqlx::AnyConnection;
 use uuid::Uuid;
 
 use super::owns_or_admin;
+use super::review_views::{self, RatingView};
 use crate::domain::{Attribute, CatalogError, Category, ProductStatus};
 use crate::store::products::Product;
 use crate::store::{images, sellers};
@@ -29,6 +31,8 @@ pub struct ProductView {
     pub featured: bool,
     pub stock: StockView,
     pub images: Vec<ImageView>,
+    /// The average of the stars of its reviews and how many there are.
+    pub rating: RatingView,
     pub version: i64,
     #[schema(value_type = String)]
     pub created_at: Timestamp,
@@ -145,6 +149,7 @@ pub async fn build(
     seller_ids.sort();
     seller_ids.dedup();
     let shops = sellers::shop_names(conn, &seller_ids).await?;
+    let ratings = review_views::ratings(conn, &ids).await?;
     let mut pictures: HashMap<Uuid, Vec<ImageView>> = HashMap::new();
     for image in images::of_products(conn, &ids).await? {
         pictures.entry(image.product_id).or_default().push(ImageView {
@@ -164,6 +169,7 @@ pub async fn build(
                 seller: SellerRef { id: p.seller_id, shop_name: shops.get(&p.seller_id).cloned().unwrap_or_default() },
                 category: category_ref(tree, p.category_id),
                 images: pictures.remove(&p.id).unwrap_or_default(),
+                rating: ratings.get(&p.id).copied().unwrap_or(RatingView { average: None, count: 0 }),
                 stock: StockView {
                     available: p.available,
                     state: stock_state(p.available, p.low_stock_threshold),

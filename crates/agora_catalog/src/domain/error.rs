@@ -19,6 +19,14 @@ pub enum CatalogError {
     ImageNotFound,
     #[error("no such hold")]
     HoldNotFound,
+    #[error("no such review")]
+    ReviewNotFound,
+    #[error("only a buyer whose order of this product was delivered may review it")]
+    ReviewNotAllowed,
+    #[error("you have reviewed this product already; edit your review instead")]
+    AlreadyReviewed,
+    #[error("this review has a reply already")]
+    AlreadyReplied,
     #[error("this product belongs to another seller")]
     NotOwner,
     #[error("your shop is suspended; products cannot be listed or changed")]
@@ -97,8 +105,8 @@ impl ApiError for CatalogError {
         use CatalogError::*;
         match self {
             Invalid(_) | BadCursor | CategoryCycle | CategoryTooDeep(_) => ErrorKind::Invalid,
-            ProductNotFound | CategoryNotFound | ImageNotFound | HoldNotFound => ErrorKind::NotFound,
-            NotOwner | SellerSuspended => ErrorKind::Forbidden,
+            ProductNotFound | CategoryNotFound | ImageNotFound | HoldNotFound | ReviewNotFound => ErrorKind::NotFound,
+            NotOwner | SellerSuspended | ReviewNotAllowed => ErrorKind::Forbidden,
             HiddenByAdmin(_)
             | CategoryNameTaken
             | CategoryHasChildren
@@ -106,7 +114,9 @@ impl ApiError for CatalogError {
             | TooManyImages(_)
             | InsufficientStock(..)
             | HoldIdReused
-            | HoldNotActive(_) => ErrorKind::Conflict,
+            | HoldNotActive(_)
+            | AlreadyReviewed
+            | AlreadyReplied => ErrorKind::Conflict,
             HoldLimit(_) => ErrorKind::RateLimited,
             Image(err) if err.is_bad_input() => ErrorKind::Invalid,
             // A storage failure's text names paths and buckets: logged, never shown.
@@ -124,6 +134,10 @@ impl ApiError for CatalogError {
             CategoryNotFound => "category_not_found",
             ImageNotFound => "image_not_found",
             HoldNotFound => "hold_not_found",
+            ReviewNotFound => "review_not_found",
+            ReviewNotAllowed => "review_not_allowed",
+            AlreadyReviewed => "already_reviewed",
+            AlreadyReplied => "already_replied",
             NotOwner => "not_product_owner",
             SellerSuspended => "seller_suspended",
             HiddenByAdmin(_) => "hidden_by_admin",

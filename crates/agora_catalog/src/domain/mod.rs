@@ -1,10 +1,11 @@
-//! Catalog's domain: validated product fields, categories, stock holds and their states, and the errors
-//! of every use case. No SQL and no HTTP here.
+//! Catalog's domain: validated product fields, categories, stock holds and their states, reviews, and the
+//! errors of every use case. No SQL and no HTTP here.
 
 pub mod category;
 pub mod error;
 pub mod hold;
 pub mod product;
+pub mod review;
 
 pub use category::{Category, CategoryName};
 pub use error::CatalogError;

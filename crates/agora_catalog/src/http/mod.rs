@@ -1,11 +1,13 @@
 //! Catalog's REST API under `/api/catalog`. Handlers are thin: parse, call a use case, shape the answer.
-//! The seller of a new product and the owner of a hold are the caller, never a field of the body.
+//! The seller of a new product, the owner of a hold and the author of a review are the caller, never a
+//! field of the body.
 
 mod admin;
 mod categories;
 mod holds;
 mod images;
 mod products;
+mod reviews;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -20,7 +22,8 @@ use crate::app::Catalog;
         products::search, products::get_one, products::batch, products::create, products::update, products::remove,
         products::hide, products::show, products::mine, images::upload, images::remove, images::serve,
         categories::tree, categories::create, categories::update, categories::remove, admin::list, admin::hide,
-        admin::show, admin::feature, holds::place, holds::get_one, holds::confirm, holds::release
+        admin::show, admin::feature, holds::place, holds::get_one, holds::confirm, holds::release, reviews::list,
+        reviews::mine, reviews::post, reviews::edit, reviews::reply, reviews::remove
     ),
     tags(
         (name = "products", description = "Searching, browsing and sellers' own products"),
@@ -28,6 +31,7 @@ use crate::app::Catalog;
         (name = "categories", description = "The category tree (changed by admins)"),
         (name = "moderation", description = "Hiding and featuring any product (admin role)"),
         (name = "holds", description = "Stock set aside for a checkout"),
+        (name = "reviews", description = "Reviews by buyers of delivered orders, sellers' replies, admins' removals"),
     )
 )]
 struct CatalogApi;
@@ -39,9 +43,9 @@ pub fn openapi() -> OpenApi {
 agora_http::problem_responses! {
     Invalid = 422, "Invalid input: `errors` names each field (also 400 malformed, 413 too large, 415 wrong type)";
     Unauthenticated = 401, "No token, or a bad or expired one";
-    Forbidden = 403, "The caller may not do this (`forbidden`, `not_product_owner`, `seller_suspended`)";
+    Forbidden = 403, "The caller may not do this (`forbidden`, `not_product_owner`, `seller_suspended`, `review_not_allowed`)";
     NotFound = 404, "No such resource (or not one the caller may see)";
-    Conflict = 409, "Conflicts with the current state (`insufficient_stock` with `short_lines`, `hold_not_active`…)";
+    Conflict = 409, "Conflicts with the current state (`insufficient_stock` with `short_lines`, `hold_not_active`, `already_reviewed`…)";
 }
 
 pub fn router(catalog: Catalog) -> Router {
@@ -66,6 +70,10 @@ pub fn router(catalog: Catalog) -> Router {
         .route("/admin/products/{id}/hide", post(admin::hide))
         .route("/admin/products/{id}/show", post(admin::show))
         .route("/admin/products/{id}/feature", post(admin::feature))
+        .route("/products/{id}/reviews", get(reviews::list).post(reviews::post))
+        .route("/products/{id}/reviews/mine", get(reviews::mine))
+        .route("/reviews/{id}", axum::routing::put(reviews::edit).delete(reviews::remove))
+        .route("/reviews/{id}/reply", post(reviews::reply))
         .route("/holds", post(holds::place))
         .route("/holds/{id}", get(holds::get_one))
         .route("/holds/{id}/confirm", post(holds::confirm))

@@ -56,6 +56,21 @@ pub async fn end_hold(
     Ok(())
 }
 
+/// Sold units of a cancelled order become available again, if the product has sold that many (sold never
+/// goes negative). `false` means nothing changed.
+pub async fn unsell(conn: &mut AnyConnection, product_id: Uuid, quantity: i64) -> Result<bool, CatalogError> {
+    let done = sqlx::query(
+        "UPDATE products SET sold = sold - $1, available = available + $1, updated_at = $2 \
+         WHERE id = $3 AND sold >= $1",
+    )
+    .bind(quantity)
+    .bind(Timestamp::now().as_micros())
+    .bind(product_id.to_string())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// The seller sets the number of available units (held and sold units are untouched).
 pub async fn set_available(conn: &mut AnyConnection, product_id: Uuid, available: i64) -> Result<(), CatalogError> {
     sqlx::query("UPDATE products SET available = $1, updated_at = $2 WHERE id = $3")

@@ -1,5 +1,6 @@
 //! Catalog through its REST API, as sellers, visitors, admins and the order service meet it: who may
-//! change which product, stock holds under concurrency, search ranking, filters and paging, and uploads.
+//! change which product, stock holds under concurrency, search ranking, filters and paging, uploads, the
+//! units of cancelled orders coming back, and reviews.
 //!
 //! Every test starts the real app (port 0, fresh SQLite files, the embedded log) with identity and catalog;
 //! the concurrency tests run again on PostgreSQL when it is available.
@@ -11,5 +12,9 @@ mod events;
 mod harness;
 mod holds;
 mod images;
+mod market;
 mod products;
+mod returns;
+mod review_moderation;
+mod reviews;
 mod search;

@@ -77,6 +77,9 @@ impl Orders {
             metrics::counter!("agora_order_fulfilment_total", "action" => action.as_str(), "by" => actor.as_str())
                 .increment(1);
             tracing::info!(order.id = %id, status = to.as_str(), by = actor.as_str(), "order moved");
+        } else {
+            // Asked before: release the lock (and the connection) before reading the answer.
+            tx.rollback().await?;
         }
         self.order(caller, id).await
     }

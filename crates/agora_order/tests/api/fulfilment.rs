@@ -2,6 +2,7 @@
 //! catalog restocks once however many times a cancellation is asked for, and every step the order's state
 //! does not allow is refused without changing anything.
 
+use agora_testkit::Backends;
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -134,7 +135,17 @@ async fn every_illegal_transition_is_refused_and_changes_nothing() {
 
 #[tokio::test]
 async fn concurrent_cancels_refund_once_and_return_the_stock_once() {
-    let market = Market::start().await;
+    concurrent_cancels(Market::start().await).await;
+}
+
+#[tokio::test]
+async fn concurrent_cancels_refund_once_and_return_the_stock_once_on_postgres_and_kafka() {
+    let Some(market) = Market::start_on(Backends::PRODUCTION, &[]).await else { return };
+    concurrent_cancels(market).await;
+}
+
+/// Buyer and seller ask to cancel one paid order twelve times at once.
+async fn concurrent_cancels(market: Market) {
     let alice = market.app.seller("alice@example.com", "Alice's Teas", &market.admin).await;
     let tea = market.product(&alice, "Sencha", 1250, 10).await;
     let (carol, address) = market.buyer("carol@example.com").await;

@@ -7,6 +7,7 @@ use agora_events::order::CheckoutAwaitingPayment;
 use uuid::Uuid;
 
 use super::Payments;
+use crate::domain::refund::left_of;
 use crate::domain::{CancelOutcome, Payment, PaymentError, PaymentStatus, RefundReason};
 use crate::store::payments;
 use crate::store::refunds::{self, Refund};
@@ -38,7 +39,7 @@ impl Payments {
     }
 
     /// A checkout ended without a sale: its payment closes, or — if it was captured — its charge is refunded
-    /// (once, however often the cancellation arrives). An attempt still at the provider that succeeds later
+    /// (once, however often the cancellation arrives; less what its cancelled orders get back). An attempt still at the provider that succeeds later
     /// finds the payment cancelled and is refunded by its completion.
     pub async fn checkout_cancelled(&self, tx: &mut Tx, checkout_id: Uuid) -> Result<(), PaymentError> {
         let Some(found) = payments::find_by_checkout(tx, checkout_id).await? else {
@@ -57,12 +58,20 @@ impl Payments {
                 let provider_ref = payment.provider_ref.clone().ok_or_else(|| {
                     PaymentError::Internal(format!("payment {} succeeded without a charge", payment.id))
                 })?;
+                // What its cancelled orders are getting back already is not given twice.
+                let committed = refunds::total_of_charge(tx, &payment.provider, &provider_ref, None, false).await?;
+                let rest = left_of(payment.amount, committed);
+                if rest.amount_minor == 0 {
+                    tracing::info!(payment.id = %payment.id, "checkout cancelled: its orders' refunds took the whole charge");
+                    return Ok(());
+                }
                 let refund = Refund {
                     id: agora_core::new_id(),
                     payment_id: payment.id,
                     provider: payment.provider.clone(),
                     provider_ref,
-                    amount: payment.amount,
+                    order_id: None,
+                    amount: rest,
                     reason: RefundReason::CheckoutCancelled,
                     tries: 0,
                 };

@@ -84,6 +84,7 @@ impl Payments {
                     payment_id: payment.id,
                     provider: attempt.provider.clone(),
                     provider_ref: provider_ref.to_owned(),
+                    order_id: None,
                     amount: payment.amount,
                     reason,
                     tries: 0,

@@ -5,6 +5,7 @@
 
 mod checkouts;
 mod completion;
+mod orders;
 mod pay;
 mod refunds;
 mod sweeper;
@@ -20,7 +21,8 @@ use tokio::sync::Notify;
 use uuid::Uuid;
 
 pub use completion::Completed;
-pub use view::{AmountView, AttemptView, ErrorView, PaymentView};
+pub use orders::OrderRefundOutcome;
+pub use view::{AmountView, AttemptView, ErrorView, PaymentView, RefundView};
 pub use webhooks::WebhookOutcome;
 
 use crate::config::PaymentSettings;
@@ -70,6 +72,7 @@ impl Payments {
         let mut conn = self.db.pool().acquire().await?;
         let payment = payments::find(&mut conn, payment_id).await?.ok_or(PaymentError::PaymentNotFound)?;
         let attempts = attempts::list_for(&mut conn, payment_id).await?;
-        Ok(PaymentView::new(&payment, &attempts))
+        let refunds = crate::store::refunds::list_for(&mut conn, payment_id).await?;
+        Ok(PaymentView::new(&payment, &attempts, &refunds))
     }
 }

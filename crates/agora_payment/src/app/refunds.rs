@@ -1,14 +1,16 @@
-//! Sending queued refunds to the provider. The refund id is the idempotency key, so sending one again
-//! (after a timeout, a crash, or from a second instance) never refunds twice; the first worker to record
-//! the provider's confirmation moves the payment to `refunded` and publishes `PaymentRefunded`.
+//! Sending queued refunds to the provider — a whole charge, or one order's share of it. The refund id is the
+//! idempotency key, so sending one again (after a timeout, a crash, or from a second instance) never
+//! refunds twice; the first worker to record the provider's confirmation publishes `PaymentRefunded` and,
+//! once the charge's confirmed refunds add up to all of it, moves the payment to `refunded`.
 
 use std::time::Duration;
 
 use agora_core::Timestamp;
+use agora_db::Tx;
 use agora_events::payment::{PaymentEvent, PaymentRefunded};
 
 use super::Payments;
-use crate::domain::{PaymentError, RefundReason};
+use crate::domain::{PaymentError, PaymentStatus, RefundReason};
 use crate::metrics;
 use crate::provider::RefundRequest;
 use crate::store::payments;
@@ -56,26 +58,35 @@ impl Payments {
             return Ok(false);
         }
         // A duplicate charge's refund leaves the payment (paid by its other charge) as it is.
-        if refund.reason == RefundReason::CheckoutCancelled {
-            let mut payment =
-                payments::find_for_update(&mut tx, refund.payment_id).await?.ok_or(PaymentError::PaymentNotFound)?;
-            let from = payment.status;
-            payment.status = from.refunded()?;
-            payments::update(&mut tx, &payment, from).await?;
-            let refunded = PaymentRefunded {
-                payment_id: payment.id,
-                checkout_id: payment.checkout_id,
-                buyer_id: payment.buyer_id,
-                amount: refund.amount,
-                provider_ref: refund.provider_ref.clone(),
-                reason: refund.reason.as_str().to_owned(),
-                order_id: None,
-            };
-            self.outbox.emit(&mut tx, &PaymentEvent::Refunded(refunded)).await?;
+        if refund.reason != RefundReason::DuplicateCharge {
+            self.refund_confirmed(&mut tx, refund).await?;
         }
         tx.commit().await?;
         metrics::refund("succeeded");
-        tracing::info!(refund.id = %refund.id, payment.id = %refund.payment_id, reason = refund.reason.as_str(), "refund confirmed by the provider");
+        tracing::info!(refund.id = %refund.id, payment.id = %refund.payment_id, order.id = ?refund.order_id, reason = refund.reason.as_str(), amount = %refund.amount, "refund confirmed by the provider");
         Ok(true)
+    }
+
+    /// Money of the payment went back: `PaymentRefunded`, and `refunded` once all of the charge is back.
+    async fn refund_confirmed(&self, tx: &mut Tx, refund: &Refund) -> Result<(), PaymentError> {
+        let mut payment =
+            payments::find_for_update(tx, refund.payment_id).await?.ok_or(PaymentError::PaymentNotFound)?;
+        let confirmed = refunds::total_of_charge(tx, &refund.provider, &refund.provider_ref, None, true).await?;
+        let from = payment.status;
+        if confirmed >= payment.amount.amount_minor && from != PaymentStatus::Refunded {
+            payment.status = from.refunded()?;
+            payments::update(tx, &payment, from).await?;
+        }
+        let refunded = PaymentRefunded {
+            payment_id: payment.id,
+            checkout_id: payment.checkout_id,
+            buyer_id: payment.buyer_id,
+            amount: refund.amount,
+            provider_ref: refund.provider_ref.clone(),
+            reason: refund.reason.as_str().to_owned(),
+            order_id: refund.order_id,
+        };
+        self.outbox.emit(tx, &PaymentEvent::Refunded(refunded)).await?;
+        Ok(())
     }
 }

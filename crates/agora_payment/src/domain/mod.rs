@@ -4,12 +4,14 @@
 pub mod card;
 pub mod error;
 pub mod payment;
+pub mod refund;
 pub mod status;
 
 pub use card::{AttemptInput, Card, PaymentMethod};
 pub use error::PaymentError;
 pub use payment::{Attempt, AttemptStatus, Payment, RefundReason};
-pub use status::{CancelOutcome, Completion, PaymentStatus};
+pub use refund::ShareRefused;
+pub use status::{CancelOutcome, Completion, OrderRefund, PaymentStatus};
 
 /// Collects field errors while parsing input, so one answer names every bad field.
 #[derive(Default)]

@@ -80,6 +80,8 @@ pub enum RefundReason {
     CheckoutCancelled,
     /// A second charge of a payment that another charge had paid already.
     DuplicateCharge,
+    /// One seller's order of the checkout was cancelled after payment: its share of the charge goes back.
+    OrderCancelled,
 }
 
 impl RefundReason {
@@ -87,10 +89,11 @@ impl RefundReason {
         match self {
             RefundReason::CheckoutCancelled => "checkout_cancelled",
             RefundReason::DuplicateCharge => "duplicate_charge",
+            RefundReason::OrderCancelled => "order_cancelled",
         }
     }
 
     pub fn parse(text: &str) -> Option<RefundReason> {
-        [Self::CheckoutCancelled, Self::DuplicateCharge].into_iter().find(|r| r.as_str() == text)
+        [Self::CheckoutCancelled, Self::DuplicateCharge, Self::OrderCancelled].into_iter().find(|r| r.as_str() == text)
     }
 }

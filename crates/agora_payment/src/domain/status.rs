@@ -7,7 +7,11 @@
 //!        ▲                          │
 //!        └──────attempt failed──────┘
 //! requires_payment | processing ──checkout cancelled──▶ cancelled ──late charge (refunded at once)──▶ refunded
+//! succeeded ──orders cancelled, their shares refunded──▶ succeeded … ──the last share──▶ refunded
 //! ```
+//!
+//! A payment some of whose orders were refunded stays `succeeded` (the rest of the sale stands); the view
+//! shows how much went back. It becomes `refunded` once its refunds add up to the whole charge.
 
 use agora_core::Timestamp;
 
@@ -46,6 +50,18 @@ pub enum CancelOutcome {
     /// Paid: refund the captured charge.
     Refund,
     /// Closed or refunded already.
+    Nothing,
+}
+
+/// What an order cancelled after payment does to its checkout's payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderRefund {
+    /// The charge was captured: the order's share goes back, if it fits in what is left of the charge.
+    Refund,
+    /// Not captured yet: its capture is on the way (events of different topics come in any order).
+    NotCapturedYet,
+    /// Nothing to give back per order: the whole charge went back already (a capture after the checkout
+    /// was cancelled), or nothing was ever captured.
     Nothing,
 }
 
@@ -122,7 +138,16 @@ impl PaymentStatus {
         }
     }
 
-    /// The provider confirmed the refund of the payment's money (a captured charge, or a late one).
+    /// One of the checkout's orders was cancelled after payment.
+    pub fn refund_order(self) -> OrderRefund {
+        match self {
+            PaymentStatus::Succeeded => OrderRefund::Refund,
+            PaymentStatus::RequiresPayment | PaymentStatus::Processing => OrderRefund::NotCapturedYet,
+            PaymentStatus::Cancelled | PaymentStatus::Refunded => OrderRefund::Nothing,
+        }
+    }
+
+    /// The provider confirmed refunds of all the payment's money (a captured charge, or a late one).
     pub fn refunded(self) -> Result<PaymentStatus, PaymentError> {
         match self {
             PaymentStatus::Succeeded | PaymentStatus::Cancelled => Ok(PaymentStatus::Refunded),
@@ -172,6 +197,15 @@ mod tests {
         assert_eq!(PaymentStatus::Succeeded.refunded().unwrap(), PaymentStatus::Refunded);
         assert!(PaymentStatus::RequiresPayment.refunded().is_err());
         assert!(PaymentStatus::RequiresPayment.attempt_failed().is_err());
+    }
+
+    #[test]
+    fn an_order_is_refunded_only_from_a_captured_payment() {
+        assert_eq!(PaymentStatus::Succeeded.refund_order(), OrderRefund::Refund);
+        assert_eq!(PaymentStatus::Processing.refund_order(), OrderRefund::NotCapturedYet);
+        assert_eq!(PaymentStatus::RequiresPayment.refund_order(), OrderRefund::NotCapturedYet);
+        assert_eq!(PaymentStatus::Refunded.refund_order(), OrderRefund::Nothing);
+        assert_eq!(PaymentStatus::Cancelled.refund_order(), OrderRefund::Nothing);
     }
 
     #[test]

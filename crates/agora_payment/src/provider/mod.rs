@@ -60,10 +60,12 @@ pub enum ChargeStatus {
     Failed { code: String, message: String },
 }
 
-/// A refund of a whole charge.
+/// A refund of a charge: all of it, or a part (one order's share). A charge may be refunded in several
+/// parts, never more than it took in all.
 #[derive(Debug)]
 pub struct RefundRequest<'a> {
     pub provider_ref: &'a str,
+    /// What to give back, always named: a provider's default (the rest of the charge) is never relied on.
     pub amount: Money,
     /// The refund id.
     pub idempotency_key: Uuid,
@@ -93,7 +95,8 @@ pub trait Provider: Send + Sync + 'static {
 
     async fn retrieve(&self, provider_ref: &str) -> Result<ChargeStatus, ProviderError>;
 
-    /// Refunds a whole charge; returns the provider's refund reference. Repeating the same key is safe.
+    /// Refunds `amount` of a charge; returns the provider's refund reference. Repeating the same key is
+    /// safe: it answers the refund made the first time.
     async fn refund(&self, request: &RefundRequest<'_>) -> Result<String, ProviderError>;
 
     /// Checks the signature of a webhook and reads it.

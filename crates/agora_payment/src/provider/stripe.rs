@@ -1,6 +1,7 @@
-//! The Stripe-compatible adapter: PaymentIntents created and confirmed in one call, looked up, refunded,
-//! and webhooks verified with the endpoint's signing secret. Requests are form-encoded with the secret key
-//! as bearer token and an `Idempotency-Key`; the keys never appear in logs or errors.
+//! The Stripe-compatible adapter: PaymentIntents created and confirmed in one call, looked up, refunded
+//! (whole or in part, the amount always named), and webhooks verified with the endpoint's signing secret.
+//! Requests are form-encoded with the secret key as bearer token and an `Idempotency-Key`; the keys never
+//! appear in logs or errors.
 
 use std::time::Duration;
 
@@ -192,7 +193,10 @@ impl Provider for Stripe {
     }
 
     async fn refund(&self, request: &RefundRequest<'_>) -> Result<String, ProviderError> {
-        let form = [("payment_intent", path_id(request.provider_ref)?.to_owned())];
+        let form = [
+            ("payment_intent", path_id(request.provider_ref)?.to_owned()),
+            ("amount", request.amount.amount_minor.to_string()),
+        ];
         match self.send::<Refund>(self.post("/v1/refunds", request.idempotency_key).form(&form)).await? {
             Ok(refund) if matches!(refund.status.as_deref(), Some("failed" | "canceled")) => {
                 Err(ProviderError::Rejected {

@@ -1,6 +1,7 @@
 //! A fake Stripe on port 0: the PaymentIntents and Refunds endpoints payment calls, checking the secret key
-//! and the idempotency key, answering like Stripe (402 for declined cards), and recording every request
-//! for the test to inspect.
+//! and the idempotency key, answering like Stripe (402 for declined cards; refunds in parts, never more
+//! than the PaymentIntent took), and recording every request for the test to inspect. It can be told to
+//! fail the next refunds, before or after making them.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -46,9 +47,22 @@ pub struct Books {
     pub intents: HashMap<String, String>,
     /// Idempotency key → the answer given, replayed for the same key.
     answers: HashMap<String, (u16, Value)>,
-    /// PaymentIntents refunded.
-    pub refunded: Vec<String>,
+    /// PaymentIntent id → amount taken, in minor units.
+    amounts: HashMap<String, i64>,
+    /// PaymentIntent id → amount refunded so far, in minor units.
+    pub refunded: HashMap<String, i64>,
+    /// How the next refund requests fail, first first.
+    refund_failures: Vec<RefundFailure>,
     next: u32,
+}
+
+/// A way for a refund request to fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundFailure {
+    /// 503 before anything is done.
+    Down,
+    /// The refund is made, but the answer is lost (500): only a retry with the same key learns of it.
+    AnswerLost,
 }
 
 #[derive(Clone)]
@@ -73,6 +87,16 @@ impl FakeStripe {
 
     pub fn requests(&self, path: &str) -> Vec<Recorded> {
         self.books.lock().unwrap().requests.iter().filter(|r| r.path == path).cloned().collect()
+    }
+
+    /// The next refund requests fail, one per entry.
+    pub fn fail_refunds(&self, failures: &[RefundFailure]) {
+        self.books.lock().unwrap().refund_failures.extend_from_slice(failures);
+    }
+
+    /// What a PaymentIntent has given back, in minor units.
+    pub fn refunded(&self, intent: &str) -> i64 {
+        self.books.lock().unwrap().refunded.get(intent).copied().unwrap_or(0)
     }
 
     pub fn set_status(&self, intent: &str, status: &str) {
@@ -149,6 +173,8 @@ async fn create_intent(State(books): State<Arc<Mutex<Books>>>, headers: HeaderMa
     };
     if let Some(intent_status) = body["status"].as_str().or(body["error"]["payment_intent"]["status"].as_str()) {
         books.intents.insert(id.clone(), intent_status.to_owned());
+        let amount = request.field("amount").and_then(|a| a.parse().ok()).unwrap_or(0);
+        books.amounts.insert(id.clone(), amount);
     }
     books.answers.insert(key, (status, body.clone()));
     answer(status, body)
@@ -175,20 +201,39 @@ async fn refund(State(books): State<Arc<Mutex<Books>>>, headers: HeaderMap, body
         Ok(request) => request,
         Err((status, body)) => return answer(status, body),
     };
+    let failure = if books.refund_failures.is_empty() { None } else { Some(books.refund_failures.remove(0)) };
+    if failure == Some(RefundFailure::Down) {
+        return answer(503, json!({ "error": { "type": "api_error", "message": "Try again later" } }));
+    }
     let key = request.idempotency_key.clone().unwrap_or_default();
     if let Some((status, body)) = books.answers.get(&key) {
         return answer(*status, body.clone());
     }
     let intent = request.field("payment_intent").unwrap_or_default().to_owned();
-    let (status, body) = if books.intents.get(&intent).map(String::as_str) != Some("succeeded") {
-        error(400, "invalid_request_error", "This PaymentIntent has no successful charge to refund")
-    } else if books.refunded.contains(&intent) {
-        error(400, "invalid_request_error", "Charge has already been refunded")
-    } else {
-        books.refunded.push(intent);
-        books.next += 1;
-        (200, json!({ "id": format!("re_fake_{}", books.next), "object": "refund", "status": "succeeded" }))
+    let asked = request.field("amount").map(|a| a.parse::<i64>().ok().filter(|a| *a > 0));
+    let taken = books.amounts.get(&intent).copied().unwrap_or(0);
+    let refunded = books.refunded.get(&intent).copied().unwrap_or(0);
+    let (status, body) = match asked {
+        _ if books.intents.get(&intent).map(String::as_str) != Some("succeeded") => {
+            error(400, "invalid_request_error", "This PaymentIntent has no successful charge to refund")
+        }
+        // Payment always names the amount: the fake refuses to guess (Stripe would refund the rest).
+        None => error(400, "invalid_request_error", "Missing required param: amount"),
+        Some(None) => error(400, "invalid_request_error", "Invalid positive integer: amount"),
+        _ if refunded >= taken => error(400, "invalid_request_error", "Charge has already been refunded"),
+        Some(Some(amount)) if refunded + amount > taken => {
+            error(400, "invalid_request_error", "Refund amount is greater than unrefunded amount on charge")
+        }
+        Some(Some(amount)) => {
+            books.refunded.insert(intent, refunded + amount);
+            books.next += 1;
+            let id = format!("re_fake_{}", books.next);
+            (200, json!({ "id": id, "object": "refund", "amount": amount, "status": "succeeded" }))
+        }
     };
     books.answers.insert(key, (status, body.clone()));
+    if failure == Some(RefundFailure::AnswerLost) {
+        return answer(500, json!({ "error": { "type": "api_error", "message": "Something went wrong" } }));
+    }
     answer(status, body)
 }

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use agora_core::Timestamp;
 use agora_db::{DatabaseLocation, Db, PoolSettings};
-use agora_events::TopicEvents;
 use agora_events::payment::PaymentEvent;
+use agora_events::{Envelope, TopicEvents};
 use agora_identity::IdentityService;
 use agora_payment::PaymentService;
 use agora_payment::provider::signature;
@@ -52,7 +52,7 @@ impl Pay {
 
     /// `None` when `backends` are not available here.
     pub async fn start_on(backends: Backends, settings: &[(&'static str, &str)]) -> Option<Pay> {
-        let feeder = Feeder::new(&["order.checkouts"]);
+        let feeder = Feeder::new(&["order.checkouts", "order.orders"]);
         let (probe, events) = EventProbe::watching(&[PaymentEvent::TOPIC]);
         let mut builder = with_admin(TestApp::builder())
             .service(Arc::new(IdentityService))
@@ -136,6 +136,39 @@ impl Pay {
     /// Events of `event_type` about `payment_id` seen so far.
     pub fn count(&self, event_type: &str, payment_id: &str) -> usize {
         self.events.types_about(payment_id).iter().filter(|t| *t == event_type).count()
+    }
+
+    /// Waits (up to 30 s) until `n` `payment_refunded` events about `payment_id` were published.
+    pub async fn wait_refunds(&self, payment_id: &str, n: usize) -> Vec<Envelope> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let refunds: Vec<Envelope> =
+                self.events.all().into_iter().filter(|e| e.event_type == REFUNDED && e.subject == payment_id).collect();
+            if refunds.len() >= n {
+                return refunds;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "{} of {n} refunds of {payment_id}", refunds.len());
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// The sum of a counter's series on `/metrics` whose labels include `label`.
+    pub async fn counter(&self, name: &str, label: &str) -> u64 {
+        let metrics = self.app.client.get(self.app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+        metrics
+            .lines()
+            .filter(|l| l.starts_with(&format!("{name}{{")) && l.contains(label))
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+            .sum()
+    }
+
+    /// Waits (up to 30 s) until a counter's series with `label` reach `at_least`.
+    pub async fn wait_counter(&self, name: &str, label: &str, at_least: u64) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while self.counter(name, label).await < at_least {
+            assert!(tokio::time::Instant::now() < deadline, "{name} {label} never reached {at_least}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// A webhook to `/webhooks/simulated`, with the given signature header (none if `None`).

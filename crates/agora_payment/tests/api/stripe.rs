@@ -13,7 +13,7 @@ use crate::fake_stripe::{self, DECLINED, FakeStripe, LATER, NO_FUNDS, VISA};
 use crate::feeder::cancelled;
 use crate::harness::{Pay, REFUNDED, SUCCEEDED, SUCCEEDS, buyer_id, card};
 
-async fn start(stripe: &FakeStripe) -> Pay {
+pub async fn start(stripe: &FakeStripe) -> Pay {
     Pay::start(&[
         ("settings.payment.provider", "stripe"),
         ("settings.payment.stripe.api_base", stripe.base.as_str()),
@@ -83,6 +83,7 @@ async fn the_stripe_adapter_creates_a_confirmed_payment_intent_and_refunds_it_on
     let refunds = stripe.requests("/v1/refunds");
     assert_eq!(refunds.len(), 1);
     assert_eq!(refunds[0].field("payment_intent"), Some("pi_fake_1"));
+    assert_eq!(refunds[0].field("amount"), Some("4250"));
     assert!(refunds[0].idempotency_key.is_some());
     assert_eq!(pay.count(REFUNDED, id), 1);
     assert_eq!(pay.payment(&buyer, checkout).await.ok(200)["status"], "refunded");

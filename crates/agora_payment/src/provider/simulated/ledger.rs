@@ -1,5 +1,6 @@
 //! The simulated provider's books (`sim_charges`, `sim_refunds`): what a real provider keeps on its side.
-//! Payment's own code never reads them; tests do, to count charges, captures and refunds.
+//! Payment's own code never reads them; tests do, to count charges, captures and refunds. A charge may be
+//! refunded in parts, up to what it took.
 
 use agora_core::Timestamp;
 use agora_db::{Db, DbError};
@@ -161,53 +162,114 @@ pub async fn next_due(db: &Db, max_tries: i64) -> Result<Option<Timestamp>, DbEr
 }
 
 /// Why a refund was refused.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefundRefusal {
     NoSuchCharge,
     NotCaptured,
+    /// A refund of nothing, or less.
+    InvalidAmount,
+    /// Nothing of the charge is left to give back.
     AlreadyRefunded,
+    /// More than is left of the charge.
+    AmountTooLarge,
+    /// The key was used for another refund (of another charge or amount).
+    KeyReused,
 }
 
-/// Refunds a succeeded charge once; the same key answers the same refund again.
+/// Refunds `amount_minor` of a succeeded charge: in as many parts as asked (one per key), never more than
+/// the charge took in all. The same key answers the refund it made the first time.
 pub async fn refund(
     db: &Db,
     refund_id: &str,
     key: &str,
     charge_id: &str,
+    amount_minor: i64,
     now: Timestamp,
 ) -> Result<Result<String, RefundRefusal>, DbError> {
-    let mut tx = db.begin().await?;
-    let existing: Option<(String,)> = sqlx::query_as("SELECT id FROM sim_refunds WHERE idempotency_key = $1")
-        .bind(key)
-        .fetch_optional(&mut *tx)
-        .await?;
-    if let Some((id,)) = existing {
-        return Ok(Ok(id));
+    if amount_minor <= 0 {
+        return Ok(Err(RefundRefusal::InvalidAmount));
     }
-    let charge: Option<(String, i64)> = sqlx::query_as("SELECT status, amount_minor FROM sim_charges WHERE id = $1")
-        .bind(charge_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let Some((status, amount)) = charge else { return Ok(Err(RefundRefusal::NoSuchCharge)) };
-    if status != "succeeded" {
-        return Ok(Err(RefundRefusal::NotCaptured));
+    if let Some(answer) = refund_by_key(db, key, charge_id, amount_minor).await? {
+        return Ok(answer);
+    }
+    let mut tx = db.begin().await?;
+    // The running total only grows within the charge's amount: two refunds at once cannot both pass it.
+    let taken = sqlx::query(
+        "UPDATE sim_charges SET refunded_minor = refunded_minor + $1 \
+         WHERE id = $2 AND status = 'succeeded' AND refunded_minor + $1 <= amount_minor",
+    )
+    .bind(amount_minor)
+    .bind(charge_id)
+    .execute(&mut *tx)
+    .await?;
+    if taken.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Ok(Err(why_not(db, charge_id).await?));
     }
     let inserted = sqlx::query(
         "INSERT INTO sim_refunds (id, idempotency_key, charge_id, amount_minor, created_at) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (charge_id) DO NOTHING",
+         ON CONFLICT (idempotency_key) DO NOTHING",
     )
     .bind(refund_id)
     .bind(key)
     .bind(charge_id)
-    .bind(amount)
+    .bind(amount_minor)
     .bind(now.as_micros())
     .execute(&mut *tx)
     .await?;
     if inserted.rows_affected() == 0 {
-        return Ok(Err(RefundRefusal::AlreadyRefunded));
+        // The same key's refund was made meanwhile (a concurrent retry): that one stands, this one undoes.
+        tx.rollback().await?;
+        let made = refund_by_key(db, key, charge_id, amount_minor).await?;
+        return made.ok_or_else(|| DbError::Sqlx(sqlx::Error::RowNotFound));
     }
     tx.commit().await?;
     Ok(Ok(refund_id.to_owned()))
+}
+
+/// The answer for a key used before: its refund, if it was for the same charge and amount.
+async fn refund_by_key(
+    db: &Db,
+    key: &str,
+    charge_id: &str,
+    amount_minor: i64,
+) -> Result<Option<Result<String, RefundRefusal>>, DbError> {
+    let existing: Option<(String, String, i64)> =
+        sqlx::query_as("SELECT id, charge_id, amount_minor FROM sim_refunds WHERE idempotency_key = $1")
+            .bind(key)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(existing.map(
+        |(id, charge, amount)| {
+            if charge == charge_id && amount == amount_minor { Ok(id) } else { Err(RefundRefusal::KeyReused) }
+        },
+    ))
+}
+
+/// Why a charge's running total could not take a refund.
+async fn why_not(db: &Db, charge_id: &str) -> Result<RefundRefusal, DbError> {
+    let charge: Option<(String, i64, i64)> =
+        sqlx::query_as("SELECT status, amount_minor, refunded_minor FROM sim_charges WHERE id = $1")
+            .bind(charge_id)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(match charge {
+        None => RefundRefusal::NoSuchCharge,
+        Some((status, _, _)) if status != "succeeded" => RefundRefusal::NotCaptured,
+        Some((_, amount, refunded)) if refunded >= amount => RefundRefusal::AlreadyRefunded,
+        Some(_) => RefundRefusal::AmountTooLarge,
+    })
+}
+
+/// The refunds the simulator made of a charge, oldest first: (idempotency key, amount in minor units).
+pub async fn refunds_of_charge(db: &Db, charge_id: &str) -> Result<Vec<(String, i64)>, DbError> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT idempotency_key, amount_minor FROM sim_refunds WHERE charge_id = $1 ORDER BY created_at, id",
+    )
+    .bind(charge_id)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows)
 }
 
 /// What the simulator did for a payment, for tests: its charges and how many refunds they had.

@@ -176,13 +176,19 @@ impl Provider for Simulated {
     async fn refund(&self, request: &RefundRequest<'_>) -> Result<String, ProviderError> {
         let id = format!("sim_re_{}", Uuid::now_v7().simple());
         let key = request.idempotency_key.to_string();
-        let done =
-            ledger::refund(&self.db, &id, &key, request.provider_ref, Timestamp::now()).await.map_err(unavailable)?;
+        let amount = request.amount.amount_minor;
+        let done = ledger::refund(&self.db, &id, &key, request.provider_ref, amount, Timestamp::now())
+            .await
+            .map_err(unavailable)?;
         done.map_err(|refusal| {
+            // Stripe's codes for the same refusals.
             let (code, message) = match refusal {
                 RefundRefusal::NoSuchCharge => ("resource_missing", "no such charge"),
                 RefundRefusal::NotCaptured => ("charge_not_captured", "the charge has not succeeded"),
+                RefundRefusal::InvalidAmount => ("parameter_invalid_integer", "a refund must be more than nothing"),
                 RefundRefusal::AlreadyRefunded => ("charge_already_refunded", "the charge was refunded already"),
+                RefundRefusal::AmountTooLarge => ("amount_too_large", "more than is left of the charge"),
+                RefundRefusal::KeyReused => ("idempotency_key_in_use", "the key was used for another refund"),
             };
             ProviderError::Rejected { code: code.to_owned(), message: message.to_owned() }
         })
