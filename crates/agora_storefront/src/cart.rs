@@ -68,6 +68,9 @@ pub struct CartLine {
 /// A seller as the buying services name it.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Shop {
+    /// The seller's user id (order's answers carry it; a cart line may not).
+    #[serde(default)]
+    pub id: Option<Uuid>,
     /// Empty until the service has heard of the seller's approval.
     #[serde(default)]
     pub shop_name: String,

@@ -43,11 +43,15 @@ impl Chrome {
         match &user {
             None => {}
             Some(user) => {
-                nav.push(NavLink { href: "/orders", label: "Orders" });
                 if user.has("seller") {
+                    // "Orders" are the shop's; what the seller bought themselves are their purchases.
+                    nav.push(NavLink { href: "/orders", label: "Purchases" });
                     nav.push(NavLink { href: "/sell", label: "My shop" });
                     nav.push(NavLink { href: "/sell/products", label: "Your products" });
+                    nav.push(NavLink { href: "/sell/orders", label: "Orders" });
+                    nav.push(NavLink { href: "/sell/overview", label: "Overview" });
                 } else {
+                    nav.push(NavLink { href: "/orders", label: "Orders" });
                     nav.push(NavLink { href: "/sell", label: "Sell on Agora" });
                 }
                 if user.has("admin") {
@@ -120,7 +124,7 @@ impl Chrome {
 }
 
 /// An RFC 3339 time in UTC as people read it; anything else as it is.
-fn human_time(text: &str) -> String {
+pub fn human_time(text: &str) -> String {
     let format = format_description!("[day padding:none] [month repr:short] [year], [hour]:[minute] UTC");
     OffsetDateTime::parse(text, &Rfc3339)
         .ok()

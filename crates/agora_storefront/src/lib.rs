@@ -5,6 +5,7 @@
 mod assets;
 mod cart;
 mod catalog;
+mod chart;
 mod chrome;
 pub mod config;
 mod error;

@@ -1,8 +1,9 @@
 //! A typed client of catalog's REST API, with only what the pages need: browsing and searching for
-//! everyone, products for their sellers, categories and moderation for admins. Calls carry the visitor's
-//! token when there is one; catalog decides what it allows.
+//! everyone, products for their sellers, categories and moderation for admins, and products' reviews.
+//! Calls carry the visitor's token when there is one; catalog decides what it allows.
 
 mod admin;
+mod reviews;
 mod search;
 mod selling;
 mod views;
@@ -16,6 +17,7 @@ use reqwest::Method;
 use uuid::Uuid;
 
 pub use admin::AdminFilter;
+pub use reviews::{MyReview, ReviewPage, stars};
 pub use search::{SearchQuery, Sort};
 pub use selling::{AttributeInput, PriceInput, ProductInput};
 pub use views::{CategoryCount, CategoryNode, FlatCategory, Image, Product, SearchResults, find_by_slug, flatten};

@@ -1,5 +1,6 @@
 //! What order answers, as the pages read it: addresses, checkouts split into one order per seller, and
-//! orders with their timelines. Unknown fields are ignored, so a newer order service does not break pages.
+//! orders in lists. Unknown fields are ignored, so a newer order service does not break pages. An order
+//! with its history is in `lifecycle`.
 
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -83,6 +84,9 @@ pub struct OrderSummary {
     pub status: String,
     pub total: Amount,
     pub lines: Vec<OrderLine>,
+    /// RFC 3339; absent in a preview and in older answers.
+    #[serde(default)]
+    pub created_at: Option<String>,
 }
 
 impl OrderSummary {
@@ -90,9 +94,19 @@ impl OrderSummary {
         order_status_label(&self.status)
     }
 
-    /// When it was placed: the time in its UUIDv7 id (order's list does not carry one), RFC 3339.
+    /// The status as its seller reads it ("To ship" for a paid order).
+    pub fn seller_status_label(&self) -> &'static str {
+        seller_status_label(&self.status)
+    }
+
+    /// When it was placed, RFC 3339: as order says, else the time in its UUIDv7 id.
     pub fn placed_at(&self) -> String {
-        placed_at(self.id)
+        self.created_at.clone().filter(|t| !t.is_empty()).unwrap_or_else(|| placed_at(self.id))
+    }
+
+    /// What it holds, on one line: "2 × Sencha leaves, 1 × Tea bowl".
+    pub fn items(&self) -> String {
+        self.lines.iter().map(|l| format!("{} × {}", l.quantity, l.title)).collect::<Vec<_>>().join(", ")
     }
 }
 
@@ -172,54 +186,8 @@ pub enum CheckoutStatus {
     Other,
 }
 
-/// An entry of an order's history.
-#[derive(Debug, Clone, Deserialize)]
-pub struct TimelineEntry {
-    /// `placed`, `stock_reserved`, `payment_failed`, `paid`, `cancelled`, `refunded`…
-    pub kind: String,
-    #[serde(default)]
-    pub note: String,
-    /// RFC 3339.
-    pub at: String,
-}
-
-impl TimelineEntry {
-    pub fn label(&self) -> String {
-        match self.kind.as_str() {
-            "placed" => "Placed".to_owned(),
-            "stock_reserved" => "Items reserved".to_owned(),
-            "payment_failed" => "Payment failed".to_owned(),
-            "paid" => "Paid".to_owned(),
-            "cancelled" => "Cancelled".to_owned(),
-            "refunded" => "Refunded".to_owned(),
-            other => crate::pages::capitalise(&other.replace('_', " ")).trim_end_matches('.').to_owned(),
-        }
-    }
-}
-
-/// One seller's order with its history.
-#[derive(Debug, Clone, Deserialize)]
-pub struct OrderView {
-    pub checkout_id: Uuid,
-    pub seller: Shop,
-    pub status: String,
-    pub total: Amount,
-    pub lines: Vec<OrderLine>,
-    pub address: Address,
-    /// Oldest first.
-    #[serde(default)]
-    pub timeline: Vec<TimelineEntry>,
-    pub created_at: String,
-}
-
-impl OrderView {
-    pub fn status_label(&self) -> &'static str {
-        order_status_label(&self.status)
-    }
-}
-
 /// What a buyer reads for an order's status.
-fn order_status_label(status: &str) -> &'static str {
+pub(super) fn order_status_label(status: &str) -> &'static str {
     match status {
         "pending" => "Awaiting payment",
         "paid" => "Paid",
@@ -228,6 +196,14 @@ fn order_status_label(status: &str) -> &'static str {
         "delivered" => "Delivered",
         "refunded" => "Refunded",
         _ => "In progress",
+    }
+}
+
+/// What a seller reads for an order's status: what they have to do next, or where it ended.
+pub(super) fn seller_status_label(status: &str) -> &'static str {
+    match status {
+        "paid" => "To ship",
+        other => order_status_label(other),
     }
 }
 

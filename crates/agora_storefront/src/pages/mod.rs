@@ -7,7 +7,7 @@ mod auth;
 mod cart;
 mod catalog;
 mod checkout;
-mod orders;
+pub mod orders;
 mod sell;
 mod seller;
 
@@ -35,6 +35,10 @@ pub fn router(app: Storefront) -> Router {
         .route("/search", get(catalog::search::show))
         .route("/c/{slug}", get(catalog::category::show))
         .route("/p/{id}", get(catalog::product::show))
+        .route("/p/{id}/reviews", post(catalog::review_forms::post))
+        .route("/p/{id}/reviews/{review}", post(catalog::review_forms::edit))
+        .route("/p/{id}/reviews/{review}/reply", post(catalog::review_forms::reply))
+        .route("/p/{id}/reviews/{review}/remove", post(catalog::review_forms::remove))
         .route("/register", get(auth::register_form).post(auth::register))
         .route("/sign-in", get(auth::sign_in_form).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
@@ -50,6 +54,7 @@ pub fn router(app: Storefront) -> Router {
         .route("/checkout/{id}/result", get(checkout::result))
         .route("/orders", get(orders::list))
         .route("/orders/{id}", get(orders::show))
+        .route("/orders/{id}/cancel", post(orders::cancel))
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
         .route("/sell", get(sell::show).post(sell::apply))
@@ -65,6 +70,12 @@ pub fn router(app: Storefront) -> Router {
             post(seller::images::upload).layer(DefaultBodyLimit::max(upload_limit)),
         )
         .route("/sell/products/{id}/images/{image_id}/delete", post(seller::images::remove))
+        .route("/sell/orders", get(seller::orders::list))
+        .route("/sell/orders/{id}", get(seller::order::show))
+        .route("/sell/orders/{id}/ship", post(seller::order::ship))
+        .route("/sell/orders/{id}/deliver", post(seller::order::deliver))
+        .route("/sell/orders/{id}/cancel", post(seller::order::cancel))
+        .route("/sell/overview", get(seller::overview::show))
         .route("/admin/users", get(admin::users))
         .route("/admin/users/{id}/{action}", post(admin::user_action))
         .route("/admin/applications", get(admin::applications))

@@ -4,7 +4,8 @@
 //! - selling: a seller lists a product with a picture → a signed-out visitor finds it with the header's
 //!   search box and opens its page, pictures loaded; also the results at phone width;
 //! - buying: a visitor fills a cart from two shops → signs in and keeps it → adds an address and places the
-//!   order → pays by card → the result page follows the payment by itself → two paid orders with timelines.
+//!   order → pays by card → the result page follows the payment by itself → two paid orders with timelines;
+//! - after the sale (in `browser_after_sale`).
 
 use agora_testkit::{Browser, TestApp};
 use serde_json::json;
@@ -14,7 +15,7 @@ use crate::support;
 const SELLER_PASSWORD: &str = "salvage and sawdust 9";
 const ADMIN_PASSWORD: &str = "root of all trust 7";
 
-async fn sign_in(browser: &Browser, app: &TestApp, email: &str, password: &str) {
+pub async fn sign_in(browser: &Browser, app: &TestApp, email: &str, password: &str) {
     browser.goto(&app.url("/sign-in")).await;
     browser.fill_labelled("Email address", email).await;
     browser.fill_labelled("Password", password).await;
@@ -22,7 +23,7 @@ async fn sign_in(browser: &Browser, app: &TestApp, email: &str, password: &str) 
     browser.wait_for_text(".flash", "Signed in as").await;
 }
 
-async fn sign_out(browser: &Browser) {
+pub async fn sign_out(browser: &Browser) {
     browser.click_button("Sign out").await;
     browser.wait_for_text(".flash", "You have signed out.").await;
 }
@@ -95,7 +96,7 @@ async fn pictures_loaded(browser: &Browser, css: &str) -> bool {
 }
 
 /// Looks at the page at phone width (a screenshot, no sideways scrolling), then back at desktop width.
-async fn at_phone_width(browser: &Browser, screenshot: &str) {
+pub async fn at_phone_width(browser: &Browser, screenshot: &str) {
     browser.set_viewport(375, 800).await;
     browser.screenshot(screenshot).await;
     assert_no_sideways_scroll(browser).await;

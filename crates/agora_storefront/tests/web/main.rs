@@ -1,13 +1,18 @@
 //! The storefront over HTTP (forms, sessions, CSRF, error pages, catalog pages, the cart, checking out and
-//! paying, orders) and in a real browser (the journeys).
+//! paying, orders, fulfilment and refunds, reviews, the seller overview) and in a real browser (the
+//! journeys).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
 mod browser;
+mod browser_after_sale;
 mod buying;
 mod catalog;
 mod checkout;
 mod forms;
+mod fulfilment;
 mod market;
+mod overview;
+mod reviews;
 mod selling;
 mod support;

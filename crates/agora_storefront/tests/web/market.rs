@@ -1,7 +1,7 @@
 //! A marketplace that can sell: identity, catalog, cart, order, payment and the storefront. Sellers and
 //! their products are made through the services' APIs (fast, and not what these tests are about); buyers
-//! use the storefront's pages like a browser would. Also: reading values out of pages, and waiting for a page
-//! that follows something happening elsewhere.
+//! use the storefront's pages like a browser would — buying, and for sellers shipping and delivering. Also:
+//! reading values out of pages, and waiting for a page that follows something happening elsewhere.
 
 use std::time::{Duration, Instant};
 
@@ -108,6 +108,38 @@ impl Market {
         self.call(Method::PUT, &path, seller).json(&body).send().await.ok(200);
     }
 
+    /// A product like [`Market::product`] that counts as running low at `threshold` units.
+    pub async fn low_stock_product(
+        &self,
+        seller: &Session,
+        shop: &str,
+        title: &str,
+        stock: i64,
+        threshold: i64,
+    ) -> Uuid {
+        let shelf = json!({ "name": format!("Shelf {}", Uuid::now_v7().simple()) });
+        let shelf = self.call(Method::POST, "/api/catalog/categories", &self.admin).json(&shelf).send().await;
+        let body = json!({
+            "title": title,
+            "description": "Nearly gone.",
+            "price": { "amount_minor": 500, "currency": "EUR" },
+            "category_id": shelf.ok(201)["id"],
+            "stock": stock,
+            "low_stock_threshold": threshold,
+        });
+        let created = self.call(Method::POST, "/api/catalog/products", seller).json(&body).send().await;
+        let id: Uuid = created.ok(201)["id"].as_str().unwrap().parse().unwrap();
+        wait_for_shop_name(&self.app, id, shop).await;
+        id
+    }
+
+    /// An account made by [`Market::seller`] or [`Market::account`], signed in at the storefront.
+    pub async fn signed_in(&self, email: &str) -> Visitor {
+        let visitor = Visitor::new(&self.app);
+        visitor.sign_in(email, PASSWORD).await;
+        visitor
+    }
+
     /// A registered account (password [`PASSWORD`]) and a visitor who has not signed in yet.
     pub async fn account(&self, email: &str) -> Visitor {
         self.app.register(email).await;
@@ -174,6 +206,29 @@ impl Visitor {
             ("cardholder", "Ada Lovelace"),
         ];
         self.submit(&path, &format!("{path}/pay"), &fields).await
+    }
+
+    /// Buys `quantity` of one shop's product through the pages (cart, checkout, a good card) and waits for
+    /// the payment; answers the order's id.
+    pub async fn buy(&self, product: Uuid, quantity: &str) -> String {
+        assert_eq!(self.add_to_cart(product, quantity).await.status(), 303);
+        let checkout = self.place_order().await;
+        self.pay(&checkout, GOOD_CARD).await;
+        let thanks = self.wait_for_page(&format!("/checkout/{checkout}/result"), "Thank you for your order!").await;
+        let mut links = order_links(&thanks);
+        assert_eq!(links.len(), 1, "one shop, one order: {thanks}");
+        let order = links.remove(0);
+        // Cart empties what was bought once it hears of the payment; the next purchase starts empty.
+        self.wait_for_page("/cart", "Your cart is empty").await;
+        order
+    }
+
+    /// As the order's seller: ships it with a tracking number, then marks it delivered.
+    pub async fn ship_and_deliver(&self, order: &str) {
+        let path = format!("/sell/orders/{order}");
+        let fields = [("carrier", "DHL"), ("tracking_number", "JD014600006281")];
+        assert_eq!(self.submit(&path, &format!("{path}/ship"), &fields).await.status(), 303, "shipping");
+        assert_eq!(self.submit(&path, &format!("{path}/deliver"), &[]).await.status(), 303, "delivering");
     }
 
     /// Reloads `path` (as its meta refresh would) until it shows `needle`; answers the page.

@@ -1,9 +1,10 @@
 //! A product page, `/p/{id}`: its pictures (a main one chosen by a plain link, so no script is needed),
-//! price, stock, shop, category trail, attributes, description and an "Add to cart" form. Hidden products
-//! exist only for their seller and admins; everyone else gets the not-found page.
+//! price, stock, shop, category trail, attributes, description, an "Add to cart" form, and its reviews a
+//! page at a time (`?reviews=` cursor) with the forms this visitor may use. Hidden products exist only for
+//! their seller and admins; everyone else gets the not-found page.
 //!
-//! Visitors without a session share one rendering of the page; its form carries a placeholder that each
-//! answer replaces with the visitor's own CSRF token.
+//! Visitors without a session share one rendering of the page (with the first page of reviews); its form
+//! carries a placeholder that each answer replaces with the visitor's own CSRF token.
 
 use std::sync::OnceLock;
 
@@ -11,16 +12,19 @@ use askama::Template;
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::Storefront;
-use crate::catalog::{Image, Product};
+use crate::catalog::{Image, Product, stars};
 use crate::chrome::Chrome;
 use crate::error::PageError;
-use crate::pages::render;
+use crate::pages::render_with;
 use crate::session::Session;
+
+use super::reviews::{Drafts, RATINGS, ReviewsPart};
 
 #[derive(Template)]
 #[template(path = "catalog/product.html")]
@@ -33,6 +37,8 @@ struct ProductPage {
     is_owner: bool,
     /// The add-to-cart form's token (or the shared rendering's placeholder).
     csrf: String,
+    reviews: ReviewsPart,
+    ratings: [(u8, &'static str); 5],
 }
 
 /// Stands for the CSRF token in the rendering shared by visitors without a session: random per process, so
@@ -52,6 +58,11 @@ impl ProductPage {
         !self.is_owner && !self.product.is_hidden() && self.product.stock.available > 0
     }
 
+    /// `n` of five stars, for the rating choices.
+    fn star_row(&self, n: &u8) -> String {
+        stars(*n)
+    }
+
     /// The most the quantity field offers.
     fn max_quantity(&self) -> i64 {
         self.product.stock.available.clamp(1, 99)
@@ -63,32 +74,55 @@ impl ProductPage {
 pub struct GalleryQuery {
     /// Which picture to show large (from 0); anything else shows the first.
     image: String,
+    /// Where the reviews shown start (a cursor); empty for the newest.
+    reviews: String,
 }
 
 pub async fn show(
     State(app): State<Storefront>,
     Extension(session): Extension<Session>,
     Path(id): Path<String>,
-    Query(gallery): Query<GalleryQuery>,
+    Query(query): Query<GalleryQuery>,
 ) -> Result<Response, PageError> {
     let id: Uuid = id.parse().map_err(|_| PageError::NotFound)?;
-    let user = session.user();
-    let selected: usize = gallery.image.parse().unwrap_or(0);
-    // A visitor without a session, on the first picture, gets the page every such visitor gets.
-    if session.is_blank() && selected == 0 {
+    let selected: usize = query.image.parse().unwrap_or(0);
+    // A visitor without a session, on the first picture and the newest reviews, gets the page every such
+    // visitor gets.
+    if session.is_blank() && selected == 0 && query.reviews.is_empty() {
         let public = app.catalog.public_product(id).await?;
         if let Some(html) = public.page.get() {
             return Ok(Html(with_token(html, &session)).into_response());
         }
-        let page = ProductPage::new(&session, public.product.clone(), 0, false, csrf_placeholder().to_owned());
+        let reviews = ReviewsPart::load(&app, None, &public.product, "", Drafts::default()).await;
+        // Reviews that could not be asked for are not kept for everyone.
+        let keep = reviews.page.is_some();
+        let page = ProductPage::new(&session, public.product.clone(), 0, false, csrf_placeholder().to_owned(), reviews);
         let html = Bytes::from(page.render().map_err(|e| PageError::Internal(format!("template failed: {e}")))?);
-        let _ = public.page.set(html.clone());
+        if keep {
+            let _ = public.page.set(html.clone());
+        }
         return Ok(Html(with_token(&html, &session)).into_response());
     }
+    product_page(&app, &session, id, selected, &query.reviews, Drafts::default(), StatusCode::OK).await
+}
+
+/// The product page as this visitor sees it, from picture `selected` and reviews from `cursor`, with the
+/// forms in `drafts` as they were refused.
+pub async fn product_page(
+    app: &Storefront,
+    session: &Session,
+    id: Uuid,
+    selected: usize,
+    cursor: &str,
+    drafts: Drafts,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let user = session.user();
     let product = app.catalog.product(user.as_ref().map(|u| u.access_token.as_str()), id).await?;
-    let is_owner = user.is_some_and(|u| u.user_id == product.seller.id);
+    let is_owner = user.as_ref().is_some_and(|u| u.user_id == product.seller.id);
     let selected = if selected < product.images.len() { selected } else { 0 };
-    Ok(render(&ProductPage::new(&session, product, selected, is_owner, session.csrf())))
+    let reviews = ReviewsPart::load(app, user.as_ref(), &product, cursor, drafts).await;
+    Ok(render_with(status, &ProductPage::new(session, product, selected, is_owner, session.csrf(), reviews)))
 }
 
 /// The shared rendering with the visitor's own token in its form (made now if they have none; a page
@@ -101,9 +135,16 @@ fn with_token(html: &Bytes, session: &Session) -> Bytes {
 }
 
 impl ProductPage {
-    fn new(session: &Session, product: Product, selected: usize, is_owner: bool, csrf: String) -> ProductPage {
+    fn new(
+        session: &Session,
+        product: Product,
+        selected: usize,
+        is_owner: bool,
+        csrf: String,
+        reviews: ReviewsPart,
+    ) -> ProductPage {
         let path = format!("/p/{}", product.id);
         let chrome = Chrome::new(session, product.title.clone(), &path);
-        ProductPage { chrome, product, selected, is_owner, csrf }
+        ProductPage { chrome, product, selected, is_owner, csrf, reviews, ratings: RATINGS }
     }
 }

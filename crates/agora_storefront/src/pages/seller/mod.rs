@@ -1,9 +1,13 @@
-//! A seller's own products: the list with stock and status, the product form (new and edit), pictures,
-//! hiding, showing and deleting. Only sellers get here; catalog checks again that each product is theirs.
+//! A seller's own products (the list with stock and status, the product form, pictures, hiding, showing
+//! and deleting), their shop's orders (the list, shipping, delivering, cancelling) and the sales overview.
+//! Only sellers get here; catalog and order check again that each product and order is theirs.
 
 pub mod edit;
 mod form;
 pub mod images;
+pub mod order;
+pub mod orders;
+pub mod overview;
 pub mod products;
 
 use axum::http::Uri;
