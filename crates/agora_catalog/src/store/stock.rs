@@ -19,16 +19,21 @@ pub struct Levels {
 /// Moves `quantity` units from available to held if the product is for sale (active, its shop not
 /// suspended) and has them. `false` means nothing changed.
 pub async fn hold(conn: &mut AnyConnection, product_id: Uuid, quantity: i64) -> Result<bool, CatalogError> {
-    let done = sqlx::query(
-        "UPDATE products SET available = available - $1, held = held + $1, updated_at = $2 \
-         WHERE id = $3 AND status = 'active' AND available >= $1 \
-         AND NOT EXISTS (SELECT 1 FROM sellers s WHERE s.user_id = products.seller_id AND s.active = 0)",
-    )
-    .bind(quantity)
-    .bind(Timestamp::now().as_micros())
-    .bind(product_id.to_string())
-    .execute(conn)
-    .await?;
+    let sql = "UPDATE products SET available = available - $1, held = held + $1, updated_at = $2 \
+               WHERE id = $3 AND status = 'active' AND available >= $1 \
+               AND NOT EXISTS (SELECT 1 FROM sellers s WHERE s.user_id = products.seller_id AND s.active = 0)";
+    shift(conn, sql, product_id, quantity).await
+}
+
+/// Runs one conditional move of `quantity` units (`$1`) of a product (`$3`), stamping the time (`$2`);
+/// `false` when its condition did not hold and nothing changed.
+async fn shift(conn: &mut AnyConnection, sql: &str, product_id: Uuid, quantity: i64) -> Result<bool, CatalogError> {
+    let done = sqlx::query(sql)
+        .bind(quantity)
+        .bind(Timestamp::now().as_micros())
+        .bind(product_id.to_string())
+        .execute(conn)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -44,13 +49,7 @@ pub async fn end_hold(
     } else {
         "UPDATE products SET held = held - $1, available = available + $1, updated_at = $2 WHERE id = $3 AND held >= $1"
     };
-    let done = sqlx::query(sql)
-        .bind(quantity)
-        .bind(Timestamp::now().as_micros())
-        .bind(product_id.to_string())
-        .execute(conn)
-        .await?;
-    if done.rows_affected() != 1 {
+    if !shift(conn, sql, product_id, quantity).await? {
         return Err(CatalogError::Internal(format!("product {product_id} holds fewer units than a hold on it")));
     }
     Ok(())
@@ -59,16 +58,9 @@ pub async fn end_hold(
 /// Sold units of a cancelled order become available again, if the product has sold that many (sold never
 /// goes negative). `false` means nothing changed.
 pub async fn unsell(conn: &mut AnyConnection, product_id: Uuid, quantity: i64) -> Result<bool, CatalogError> {
-    let done = sqlx::query(
-        "UPDATE products SET sold = sold - $1, available = available + $1, updated_at = $2 \
-         WHERE id = $3 AND sold >= $1",
-    )
-    .bind(quantity)
-    .bind(Timestamp::now().as_micros())
-    .bind(product_id.to_string())
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let sql = "UPDATE products SET sold = sold - $1, available = available + $1, updated_at = $2 \
+               WHERE id = $3 AND sold >= $1";
+    shift(conn, sql, product_id, quantity).await
 }
 
 /// The seller sets the number of available units (held and sold units are untouched).

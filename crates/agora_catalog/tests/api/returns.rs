@@ -4,7 +4,19 @@
 
 use agora_testkit::Backends;
 
+use agora_testkit::api::Session;
+
 use crate::market::{Market, Sale};
+
+/// Alice's shop with 5 green teas and 5 tea cups, and Carol to buy them: `(alice, carol, tea, cup)`.
+async fn tea_shop(market: &Market) -> (Session, Session, String, String) {
+    let shop = &market.shop;
+    let alice = shop.app.seller("alice@example.com", "Alice's Teas", &shop.admin).await;
+    let carol = shop.app.buyer("carol@example.com").await;
+    let tea = shop.product_with_stock(&alice, "Green tea", 5).await;
+    let cup = shop.product_with_stock(&alice, "Tea cup", 5).await;
+    (alice, carol, tea, cup)
+}
 
 async fn cancelled_after_confirm(market: Market) {
     let shop = &market.shop;
@@ -40,10 +52,7 @@ async fn a_paid_order_cancelled_after_its_units_were_sold_returns_them_on_postgr
 
 async fn cancelled_before_confirm(market: Market) {
     let shop = &market.shop;
-    let alice = shop.app.seller("alice@example.com", "Alice's Teas", &shop.admin).await;
-    let carol = shop.app.buyer("carol@example.com").await;
-    let tea = shop.product_with_stock(&alice, "Green tea", 5).await;
-    let cup = shop.product_with_stock(&alice, "Tea cup", 5).await;
+    let (alice, carol, tea, cup) = tea_shop(&market).await;
     let sale = Sale::new(&carol, &alice, &[(&tea, 2)]);
     market.checkouts(&[sale.placed()]).await;
     market.wait_stock(&alice, &tea, (3, 2, 0)).await;
@@ -76,11 +85,7 @@ async fn a_cancellation_heard_before_the_payment_returns_the_units_once_the_hold
 #[tokio::test]
 async fn a_cancellation_repeated_or_redelivered_returns_the_units_once() {
     let market = Market::start().await;
-    let shop = &market.shop;
-    let alice = shop.app.seller("alice@example.com", "Alice's Teas", &shop.admin).await;
-    let carol = shop.app.buyer("carol@example.com").await;
-    let tea = shop.product_with_stock(&alice, "Green tea", 5).await;
-    let cup = shop.product_with_stock(&alice, "Tea cup", 5).await;
+    let (alice, carol, tea, cup) = tea_shop(&market).await;
     let sale = Sale::new(&carol, &alice, &[(&tea, 2)]);
     let later = Sale::new(&carol, &alice, &[(&cup, 1)]);
     market.checkouts(&[sale.placed(), sale.paid(), later.placed(), later.paid()]).await;
@@ -105,11 +110,7 @@ async fn a_cancellation_repeated_or_redelivered_returns_the_units_once() {
 #[tokio::test]
 async fn a_cancellation_waiting_for_a_hold_that_is_released_instead_returns_nothing_more() {
     let market = Market::start().await;
-    let shop = &market.shop;
-    let alice = shop.app.seller("alice@example.com", "Alice's Teas", &shop.admin).await;
-    let carol = shop.app.buyer("carol@example.com").await;
-    let tea = shop.product_with_stock(&alice, "Green tea", 5).await;
-    let cup = shop.product_with_stock(&alice, "Tea cup", 5).await;
+    let (alice, carol, tea, cup) = tea_shop(&market).await;
     let sale = Sale::new(&carol, &alice, &[(&tea, 2)]);
     market.checkouts(&[sale.placed()]).await;
     market.wait_stock(&alice, &tea, (3, 2, 0)).await;

@@ -8,10 +8,7 @@ use crate::harness::{DECLINED_CARD, GOOD_CARD, Market, eventually};
 #[tokio::test]
 async fn a_cart_from_two_sellers_becomes_two_orders_paid_by_one_payment() {
     let market = Market::start().await;
-    let alice = market.app.seller("alice@example.com", "Alice's Teas", &market.admin).await;
-    let bob = market.app.seller("bob@example.com", "Bob's Pots", &market.admin).await;
-    let tea = market.product(&alice, "Sencha", 1250, 5).await;
-    let pot = market.product(&bob, "Teapot", 3000, 2).await;
+    let (alice, bob, tea, pot) = market.two_shops().await;
     let (carol, address) = market.buyer("carol@example.com").await;
     market.add(&carol, &tea, 2).await;
     market.add(&carol, &pot, 1).await;
@@ -70,7 +67,7 @@ async fn a_cart_from_two_sellers_becomes_two_orders_paid_by_one_payment() {
 #[tokio::test]
 async fn a_declined_card_can_be_retried_with_another() {
     let market = Market::start().await;
-    let alice = market.app.seller("alice@example.com", "Alice's Teas", &market.admin).await;
+    let alice = market.alice().await;
     let tea = market.product(&alice, "Sencha", 1250, 5).await;
     let (carol, address) = market.buyer("carol@example.com").await;
     market.add(&carol, &tea, 1).await;
@@ -93,7 +90,7 @@ async fn a_declined_card_can_be_retried_with_another() {
 async fn a_checkout_not_paid_in_time_is_cancelled_and_its_stock_returns() {
     let settings = [("settings.order.checkout_ttl_secs", "1"), ("settings.order.sweep_secs", "1")];
     let market = Market::start_on(agora_testkit::Backends::EMBEDDED, &settings).await.unwrap();
-    let alice = market.app.seller("alice@example.com", "Alice's Teas", &market.admin).await;
+    let alice = market.alice().await;
     let tea = market.product(&alice, "Sencha", 1250, 5).await;
     let (carol, address) = market.buyer("carol@example.com").await;
     market.add(&carol, &tea, 3).await;
@@ -113,7 +110,7 @@ async fn a_checkout_not_paid_in_time_is_cancelled_and_its_stock_returns() {
 #[tokio::test]
 async fn a_price_change_since_adding_is_shown_and_prices_in_bodies_are_ignored() {
     let market = Market::start().await;
-    let alice = market.app.seller("alice@example.com", "Alice's Teas", &market.admin).await;
+    let alice = market.alice().await;
     let tea = market.product(&alice, "Sencha", 1000, 5).await;
     let (carol, address) = market.buyer("carol@example.com").await;
     let body = json!({ "product_id": tea, "quantity": 1, "unit_price": { "amount_minor": 1, "currency": "EUR" } });
@@ -157,7 +154,7 @@ async fn a_price_change_since_adding_is_shown_and_prices_in_bodies_are_ignored()
 #[tokio::test]
 async fn what_cannot_be_bought_is_named_and_nothing_is_placed() {
     let market = Market::start().await;
-    let alice = market.app.seller("alice@example.com", "Alice's Teas", &market.admin).await;
+    let alice = market.alice().await;
     let tea = market.product(&alice, "Sencha", 1000, 5).await;
     let (carol, address) = market.buyer("carol@example.com").await;
 
@@ -197,7 +194,7 @@ async fn a_stock_hold_expiring_before_payment_cancels_the_orders_and_returns_the
         ("settings.order.sweep_secs", "3600"),
     ];
     let market = Market::start_on(agora_testkit::Backends::EMBEDDED, &settings).await.unwrap();
-    let alice = market.app.seller("alice@example.com", "Alice's Teas", &market.admin).await;
+    let alice = market.alice().await;
     let tea = market.product(&alice, "Sencha", 1250, 5).await;
     let (carol, address) = market.buyer("carol@example.com").await;
     market.add(&carol, &tea, 2).await;

@@ -13,7 +13,7 @@ use crate::harness::{GOOD_CARD, Market, eventually};
 /// 100 buyers check out the last 10 units at once; each pays as soon as their checkout may be paid.
 async fn last_ten_units(market: Market) {
     let market = Arc::new(market);
-    let alice = market.app.seller("alice@example.com", "Alice's Teas", &market.admin).await;
+    let alice = market.alice().await;
     let tea = market.product(&alice, "Last Sencha", 1250, 10).await;
     // Setting up accounts is not under test: password hashing on two cores is paced, not raced.
     let buyers: Vec<_> = futures::stream::iter(0..100)
@@ -76,7 +76,7 @@ async fn a_hundred_buyers_for_the_last_ten_units_make_exactly_ten_paid_orders_on
 #[tokio::test]
 async fn the_same_idempotency_key_twenty_times_at_once_makes_one_checkout_and_one_payment() {
     let market = Arc::new(Market::start().await);
-    let alice = market.app.seller("alice@example.com", "Alice's Teas", &market.admin).await;
+    let alice = market.alice().await;
     let tea = market.product(&alice, "Sencha", 1250, 50).await;
     let (carol, address) = market.buyer("carol@example.com").await;
     market.add(&carol, &tea, 2).await;

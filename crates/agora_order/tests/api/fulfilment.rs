@@ -19,7 +19,7 @@ fn shipment() -> Value {
 #[tokio::test]
 async fn a_seller_ships_and_delivers_and_buyer_and_seller_follow_the_timeline() {
     let market = Market::start().await;
-    let alice = market.app.seller("alice@example.com", "Alice's Teas", &market.admin).await;
+    let alice = market.alice().await;
     let tea = market.product(&alice, "Sencha", 1250, 5).await;
     let (carol, address) = market.buyer("carol@example.com").await;
     let order = market.paid_order(&carol, &address, &tea, 2).await;
@@ -83,8 +83,8 @@ async fn refused(
 #[tokio::test]
 async fn every_illegal_transition_is_refused_and_changes_nothing() {
     let market = Market::start().await;
-    let alice = market.app.seller("alice@example.com", "Alice's Teas", &market.admin).await;
-    let bob = market.app.seller("bob@example.com", "Bob's Pots", &market.admin).await;
+    let alice = market.alice().await;
+    let bob = market.bob().await;
     let tea = market.product(&alice, "Sencha", 1250, 10).await;
     let (carol, address) = market.buyer("carol@example.com").await;
     let (dave, _) = market.buyer("dave@example.com").await;
@@ -146,7 +146,7 @@ async fn concurrent_cancels_refund_once_and_return_the_stock_once_on_postgres_an
 
 /// Buyer and seller ask to cancel one paid order twelve times at once.
 async fn concurrent_cancels(market: Market) {
-    let alice = market.app.seller("alice@example.com", "Alice's Teas", &market.admin).await;
+    let alice = market.alice().await;
     let tea = market.product(&alice, "Sencha", 1250, 10).await;
     let (carol, address) = market.buyer("carol@example.com").await;
     let order = market.paid_order(&carol, &address, &tea, 3).await;
@@ -183,21 +183,15 @@ async fn concurrent_cancels(market: Market) {
 #[tokio::test]
 async fn cancelling_one_sellers_order_refunds_only_its_share() {
     let market = Market::start().await;
-    let alice = market.app.seller("alice@example.com", "Alice's Teas", &market.admin).await;
-    let bob = market.app.seller("bob@example.com", "Bob's Pots", &market.admin).await;
-    let tea = market.product(&alice, "Sencha", 1250, 5).await;
-    let pot = market.product(&bob, "Teapot", 3000, 2).await;
+    let (alice, bob, tea, pot) = market.two_shops().await;
     let (carol, address) = market.buyer("carol@example.com").await;
     let checkout = market.paid_checkout(&carol, &address, &[(&tea, 2), (&pot, 1)]).await;
     let orders = checkout["orders"].as_array().unwrap();
-    let pot_order =
-        orders.iter().find(|o| o["seller"]["id"] != orders[0]["seller"]["id"] || o["total"]["amount_minor"] == 3000);
-    let pot_order = pot_order.unwrap()["id"].as_str().unwrap().to_owned();
-    let pot_order = if market.order(&bob, &pot_order).await["total"]["amount_minor"] == 3000 {
-        pot_order
-    } else {
-        orders.iter().map(|o| o["id"].as_str().unwrap()).find(|id| *id != pot_order).unwrap().to_owned()
+    let id_of = |total: i64| {
+        let order = orders.iter().find(|o| o["total"]["amount_minor"] == total).unwrap();
+        order["id"].as_str().unwrap().to_owned()
     };
+    let (tea_order, pot_order) = (id_of(2 * 1250), id_of(3000));
     eventually("the sale to be recorded", || async { market.stock(&bob, &pot).await == (1, 0, 1) }).await;
 
     let cancelled = market.act(&bob, &pot_order, "cancel", json!({ "reason": "Broken in the warehouse" })).await;
@@ -207,8 +201,7 @@ async fn cancelling_one_sellers_order_refunds_only_its_share() {
     assert_eq!(market.order(&carol, &pot_order).await["refund"]["amount"]["amount_minor"], 3000);
     eventually("the pot to be back", || async { market.stock(&bob, &pot).await == (2, 0, 0) }).await;
     assert_eq!(market.stock(&alice, &tea).await, (3, 0, 2), "the other seller's sale stands");
-    let tea_order = orders.iter().map(|o| o["id"].as_str().unwrap()).find(|id| *id != pot_order).unwrap();
-    assert_eq!(market.order(&carol, tea_order).await["status"], "paid");
+    assert_eq!(market.order(&carol, &tea_order).await["status"], "paid");
     let note = &market.order(&carol, &pot_order).await["timeline"][3]["note"];
     assert!(note.as_str().unwrap().contains("Broken in the warehouse"), "{note}");
 }
@@ -216,8 +209,8 @@ async fn cancelling_one_sellers_order_refunds_only_its_share() {
 #[tokio::test]
 async fn the_seller_overview_counts_what_was_sold() {
     let market = Market::start().await;
-    let alice = market.app.seller("alice@example.com", "Alice's Teas", &market.admin).await;
-    let bob = market.app.seller("bob@example.com", "Bob's Pots", &market.admin).await;
+    let alice = market.alice().await;
+    let bob = market.bob().await;
     let tea = market.product(&alice, "Sencha", 1250, 20).await;
     let cups = market.product(&alice, "Tea cups", 800, 4).await;
     let pot = market.product(&bob, "Teapot", 3000, 9).await;

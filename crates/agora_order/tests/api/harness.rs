@@ -41,6 +41,24 @@ impl Market {
         Some(Market { app, admin })
     }
 
+    /// Alice, a seller of tea.
+    pub async fn alice(&self) -> Session {
+        self.app.seller("alice@example.com", "Alice's Teas", &self.admin).await
+    }
+
+    /// Bob, a seller of pots.
+    pub async fn bob(&self) -> Session {
+        self.app.seller("bob@example.com", "Bob's Pots", &self.admin).await
+    }
+
+    /// Alice with 5 Sencha at 12.50 and Bob with 2 teapots at 30.00: `(alice, bob, tea, pot)`.
+    pub async fn two_shops(&self) -> (Session, Session, String, String) {
+        let (alice, bob) = (self.alice().await, self.bob().await);
+        let tea = self.product(&alice, "Sencha", 1250, 5).await;
+        let pot = self.product(&bob, "Teapot", 3000, 2).await;
+        (alice, bob, tea, pot)
+    }
+
     pub fn call(&self, method: Method, path: &str, who: &Session) -> Request {
         self.app.request(method, path).bearer(&who.access)
     }
