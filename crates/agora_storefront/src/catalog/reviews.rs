@@ -8,6 +8,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use super::CatalogClient;
+use super::views::paragraphs;
 use agora_http::client::ClientError;
 
 /// Reviews per page of a product's page.
@@ -132,25 +133,6 @@ pub struct MyReview {
     /// An admin removed their review: it cannot be posted again.
     #[serde(default)]
     pub removed: bool,
-}
-
-/// Text as paragraphs (split at blank lines) of lines.
-pub fn paragraphs(text: &str) -> Vec<Vec<&str>> {
-    let mut paragraphs: Vec<Vec<&str>> = Vec::new();
-    let mut current: Vec<&str> = Vec::new();
-    for line in text.lines().map(str::trim_end) {
-        if line.trim().is_empty() {
-            if !current.is_empty() {
-                paragraphs.push(std::mem::take(&mut current));
-            }
-        } else {
-            current.push(line);
-        }
-    }
-    if !current.is_empty() {
-        paragraphs.push(current);
-    }
-    paragraphs
 }
 
 impl CatalogClient {

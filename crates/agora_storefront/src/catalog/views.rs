@@ -145,22 +145,27 @@ impl Product {
 
     /// The description as paragraphs (split at blank lines) of lines, for `<p>` and `<br>`.
     pub fn paragraphs(&self) -> Vec<Vec<&str>> {
-        let mut paragraphs: Vec<Vec<&str>> = Vec::new();
-        let mut current: Vec<&str> = Vec::new();
-        for line in self.description.lines().map(str::trim_end) {
-            if line.trim().is_empty() {
-                if !current.is_empty() {
-                    paragraphs.push(std::mem::take(&mut current));
-                }
-            } else {
-                current.push(line);
-            }
-        }
-        if !current.is_empty() {
-            paragraphs.push(current);
-        }
-        paragraphs
+        paragraphs(&self.description)
     }
+}
+
+/// Text someone typed (a description, a review) as paragraphs (split at blank lines) of lines.
+pub fn paragraphs(text: &str) -> Vec<Vec<&str>> {
+    let mut paragraphs: Vec<Vec<&str>> = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for line in text.lines().map(str::trim_end) {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                paragraphs.push(std::mem::take(&mut current));
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        paragraphs.push(current);
+    }
+    paragraphs
 }
 
 /// One page of search results.

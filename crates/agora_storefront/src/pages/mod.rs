@@ -1,5 +1,5 @@
-//! The pages and what they share: rendering, form errors, the sign-in guard, security headers, and turning
-//! an [`ErrorPage`] left by a handler into a page with the visitor's navigation.
+//! The pages and what they share: rendering, form errors, ids in the address, the sign-in guard, security
+//! headers, and turning an [`ErrorPage`] left by a handler into a page with the visitor's navigation.
 
 mod account;
 mod admin;
@@ -8,6 +8,7 @@ mod cart;
 mod catalog;
 mod checkout;
 pub mod orders;
+mod paging;
 mod sell;
 mod seller;
 
@@ -21,6 +22,7 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
+use uuid::Uuid;
 
 use crate::Storefront;
 use crate::chrome::Chrome;
@@ -177,6 +179,11 @@ pub fn signed_in(session: &Session, uri: &Uri) -> Result<SignedIn, PageError> {
             Err(PageError::SignIn(uri.path().to_owned()))
         }
     }
+}
+
+/// An id from the address (a product, an order, a picture…); anything else is not a page.
+pub fn path_id(text: &str) -> Result<Uuid, PageError> {
+    text.parse().map_err(|_| PageError::NotFound)
 }
 
 /// Field messages of a form, by field name.

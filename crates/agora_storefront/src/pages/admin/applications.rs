@@ -6,15 +6,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use uuid::Uuid;
 
-use super::{ReasonForm, admin, api_query, next_link, refusal};
+use super::{ReasonForm, admin, api_query, refusal};
 use crate::Storefront;
 use crate::chrome::Chrome;
 use crate::error::PageError;
 use crate::form::CsrfForm;
 use crate::identity::Application;
-use crate::pages::render;
+use crate::pages::paging::next_link;
+use crate::pages::{path_id, render};
 use crate::session::Session;
 
 #[derive(Template)]
@@ -60,7 +60,7 @@ pub async fn application_action(
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Result<Response, PageError> {
     let user = admin(&session, &uri)?;
-    let id: Uuid = id.parse().map_err(|_| PageError::NotFound)?;
+    let id = path_id(&id)?;
     let (reason, done) = match action.as_str() {
         "approve" => (None, "Approved: the applicant is now a seller."),
         "reject" => (Some(form.reason.as_str()), "Rejected: the applicant has been told why."),

@@ -17,7 +17,7 @@ use crate::chrome::Chrome;
 use crate::error::PageError;
 use crate::form::CsrfForm;
 use crate::pages::auth::Empty;
-use crate::pages::{FormErrors, Rejected, rejected, render_with};
+use crate::pages::{FormErrors, Rejected, path_id, rejected, render_with};
 use crate::session::Session;
 
 #[derive(Template)]
@@ -109,7 +109,7 @@ pub async fn update_category(
     CsrfForm(form): CsrfForm<CategoryForm>,
 ) -> Result<Response, PageError> {
     let user = admin(&session, &uri)?;
-    let id: Uuid = id.parse().map_err(|_| PageError::NotFound)?;
+    let id = path_id(&id)?;
     match app.catalog.update_category(&user.access_token, id, &form.name, form.parent()?).await {
         Ok(category) => session.flash("success", format!("The category “{}” is saved.", category.name)),
         Err(err) => session.flash("error", refusal(err)?),
@@ -125,7 +125,7 @@ pub async fn delete_category(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
     let user = admin(&session, &uri)?;
-    let id: Uuid = id.parse().map_err(|_| PageError::NotFound)?;
+    let id = path_id(&id)?;
     match app.catalog.delete_category(&user.access_token, id).await {
         Ok(()) => session.flash("success", "The category is deleted."),
         Err(err) => session.flash("error", refusal(err)?),

@@ -34,13 +34,6 @@ pub(super) fn api_query<'a>(params: &[(&'a str, &'a str)], cursor: &'a str) -> V
     query
 }
 
-pub(super) fn next_link(base: &str, params: &[(&str, &str)], cursor: Option<String>) -> Option<String> {
-    let cursor = cursor?;
-    let mut pairs: Vec<(&str, &str)> = params.iter().copied().filter(|(_, v)| !v.is_empty()).collect();
-    pairs.push(("cursor", &cursor));
-    serde_urlencoded::to_string(&pairs).ok().map(|query| format!("{base}?{query}"))
-}
-
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ReasonForm {

@@ -7,15 +7,15 @@ use axum::extract::{Path, Query, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use uuid::Uuid;
 
-use super::{admin, next_link, refusal};
+use super::{admin, refusal};
 use crate::Storefront;
 use crate::catalog::{AdminFilter, Product};
 use crate::chrome::Chrome;
 use crate::error::PageError;
 use crate::form::CsrfForm;
-use crate::pages::render;
+use crate::pages::paging::next_link;
+use crate::pages::{path_id, render};
 use crate::session::Session;
 
 #[derive(Template)]
@@ -81,7 +81,7 @@ pub async fn moderate(
     CsrfForm(form): CsrfForm<ActionForm>,
 ) -> Result<Response, PageError> {
     let user = admin(&session, &uri)?;
-    let id: Uuid = id.parse().map_err(|_| PageError::NotFound)?;
+    let id = path_id(&id)?;
     let token = &user.access_token;
     let outcome = match action.as_str() {
         "hide" => app

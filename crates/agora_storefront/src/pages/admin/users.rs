@@ -8,13 +8,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{ReasonForm, admin, api_query, next_link, refusal};
+use super::{ReasonForm, admin, api_query, refusal};
 use crate::Storefront;
 use crate::chrome::Chrome;
 use crate::error::PageError;
 use crate::form::CsrfForm;
 use crate::identity::Account;
-use crate::pages::render;
+use crate::pages::paging::next_link;
+use crate::pages::{path_id, render};
 use crate::session::Session;
 
 #[derive(Template)]
@@ -69,7 +70,7 @@ pub async fn user_action(
     CsrfForm(form): CsrfForm<ReasonForm>,
 ) -> Result<Response, PageError> {
     let user = admin(&session, &uri)?;
-    let id: Uuid = id.parse().map_err(|_| PageError::NotFound)?;
+    let id = path_id(&id)?;
     let (path, reason, done) = match action.as_str() {
         "disable" => (
             format!("/admin/users/{id}/disable"),

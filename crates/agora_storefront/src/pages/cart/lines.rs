@@ -14,7 +14,7 @@ use crate::cart::{CartView, Shopper};
 use crate::error::PageError;
 use crate::form::CsrfForm;
 use crate::pages::auth::Empty;
-use crate::pages::{capitalise, local_path};
+use crate::pages::{capitalise, local_path, path_id};
 use crate::session::Session;
 use agora_http::client::ClientError;
 
@@ -75,7 +75,7 @@ pub async fn update(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<QuantityForm>,
 ) -> Result<Response, PageError> {
-    let id: Uuid = id.parse().map_err(|_| PageError::NotFound)?;
+    let id = path_id(&id)?;
     let typed = form.quantity.trim();
     let quantity = if typed == "0" { Some(0) } else { quantity(typed).filter(|_| !typed.is_empty()) };
     let Some(quantity) = quantity else {
@@ -95,7 +95,7 @@ pub async fn remove(
     Path(id): Path<String>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
-    let id: Uuid = id.parse().map_err(|_| PageError::NotFound)?;
+    let id = path_id(&id)?;
     change(&session, "The product is out of your cart.", |shopper| {
         let app = app.clone();
         async move { app.cart.remove(&shopper, id).await }

@@ -21,7 +21,7 @@ use crate::Storefront;
 use crate::catalog::{Image, Product, stars};
 use crate::chrome::Chrome;
 use crate::error::PageError;
-use crate::pages::render_with;
+use crate::pages::{path_id, render_with};
 use crate::session::Session;
 
 use super::reviews::{Drafts, RATINGS, ReviewsPart};
@@ -84,7 +84,7 @@ pub async fn show(
     Path(id): Path<String>,
     Query(query): Query<GalleryQuery>,
 ) -> Result<Response, PageError> {
-    let id: Uuid = id.parse().map_err(|_| PageError::NotFound)?;
+    let id = path_id(&id)?;
     let selected: usize = query.image.parse().unwrap_or(0);
     // A visitor without a session, on the first picture and the newest reviews, gets the page every such
     // visitor gets.

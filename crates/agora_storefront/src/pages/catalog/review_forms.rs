@@ -15,7 +15,7 @@ use super::reviews::{Drafts, ReplyDraft, ReviewDraft};
 use crate::Storefront;
 use crate::error::PageError;
 use crate::form::CsrfForm;
-use crate::pages::{FormErrors, Rejected, rejected, signed_in};
+use crate::pages::{FormErrors, Rejected, path_id, rejected, signed_in};
 use crate::session::Session;
 use agora_http::client::ClientError;
 
@@ -36,10 +36,6 @@ pub struct ReplyInput {
 #[serde(default)]
 pub struct RemoveInput {
     reason: String,
-}
-
-fn id(text: &str) -> Result<Uuid, PageError> {
-    text.parse().map_err(|_| PageError::NotFound)
 }
 
 /// The rating field: 1 to 5 stars.
@@ -88,7 +84,7 @@ async fn save(
     input: ReviewInput,
 ) -> Result<Response, PageError> {
     let user = signed_in(session, uri)?;
-    let product = id(product)?;
+    let product = path_id(product)?;
     let stars = match rating(&input.rating) {
         Ok(stars) => stars,
         Err(message) => {
@@ -101,7 +97,7 @@ async fn save(
     let token = &user.access_token;
     let body = input.body.trim();
     let result = match review {
-        Some(review) => app.catalog.edit_review(token, product, id(review)?, stars, body).await,
+        Some(review) => app.catalog.edit_review(token, product, path_id(review)?, stars, body).await,
         None => app.catalog.post_review(token, product, stars, body).await,
     };
     match result {
@@ -157,7 +153,7 @@ pub async fn reply(
     CsrfForm(input): CsrfForm<ReplyInput>,
 ) -> Result<Response, PageError> {
     let user = signed_in(&session, &uri)?;
-    let (product, review) = (id(&product)?, id(&review)?);
+    let (product, review) = (path_id(&product)?, path_id(&review)?);
     match app.catalog.reply(&user.access_token, product, review, input.body.trim()).await {
         Ok(_) => {
             session.flash("success", "Your reply is posted under the review.");
@@ -185,7 +181,7 @@ pub async fn remove(
     CsrfForm(input): CsrfForm<RemoveInput>,
 ) -> Result<Response, PageError> {
     let user = signed_in(&session, &uri)?;
-    let (product, review) = (id(&product)?, id(&review)?);
+    let (product, review) = (path_id(&product)?, path_id(&review)?);
     match app.catalog.remove_review(&user.access_token, product, review, &input.reason).await {
         Ok(()) => {
             tracing::info!(product.id = %product, review.id = %review, "an admin removed a review");

@@ -10,13 +10,12 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use super::progress::{Retry, follow};
 use crate::Storefront;
 use crate::error::PageError;
 use crate::form::CsrfForm;
-use crate::pages::{FormErrors, rejected, signed_in};
+use crate::pages::{FormErrors, path_id, rejected, signed_in};
 use crate::payment::CardInput;
 use crate::session::Session;
 use agora_http::client::ClientError;
@@ -72,7 +71,7 @@ pub async fn pay(
     Path(id): Path<String>,
     CsrfForm(form): CsrfForm<CardForm>,
 ) -> Result<Response, PageError> {
-    let checkout: Uuid = id.parse().map_err(|_| PageError::NotFound)?;
+    let checkout = path_id(&id)?;
     let (status_page, result_page) = (format!("/checkout/{checkout}"), format!("/checkout/{checkout}/result"));
     // Signed out meanwhile: sign in, then back to the checkout's page (this address only takes posts).
     let uri: Uri = status_page.parse().map_err(|_| PageError::NotFound)?;

@@ -8,7 +8,6 @@ use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
-use uuid::Uuid;
 
 use super::pay::CardForm;
 use crate::Storefront;
@@ -16,7 +15,7 @@ use crate::cart::Shopper;
 use crate::chrome::Chrome;
 use crate::error::PageError;
 use crate::order::{CheckoutStatus, CheckoutView};
-use crate::pages::{FormErrors, capitalise, render_with, signed_in};
+use crate::pages::{FormErrors, capitalise, path_id, render_with, signed_in};
 use crate::payment::{PaymentStatus, PaymentView};
 use crate::session::Session;
 use agora_http::client::ClientError;
@@ -125,7 +124,7 @@ pub async fn follow(
     retry: Retry,
 ) -> Result<Response, PageError> {
     let user = signed_in(session, uri)?;
-    let id: Uuid = id.parse().map_err(|_| PageError::NotFound)?;
+    let id = path_id(id)?;
     let token = user.access_token.as_str();
     let checkout = app.order.checkout(token, id).await?;
     let (stage, payment) = match checkout.status {

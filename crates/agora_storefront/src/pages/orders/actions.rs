@@ -7,16 +7,16 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use uuid::Uuid;
 
 use super::{Refused, order_page};
 use crate::Storefront;
 use crate::error::PageError;
 use crate::form::CsrfForm;
-use crate::pages::{Rejected, rejected, signed_in};
+use crate::pages::{Rejected, path_id, rejected, signed_in};
 use crate::session::Session;
 use agora_http::client::ClientError;
 
+/// The cancel form of an order's page, the buyer's and the seller's alike.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct CancelForm {
@@ -44,7 +44,7 @@ pub async fn cancel(
     CsrfForm(form): CsrfForm<CancelForm>,
 ) -> Result<Response, PageError> {
     let user = signed_in(&session, &uri)?;
-    let id: Uuid = id.parse().map_err(|_| PageError::NotFound)?;
+    let id = path_id(&id)?;
     match app.order.cancel(&user.access_token, id, &form.reason).await {
         Ok(order) => {
             let refund = order.refund.as_ref().map(|r| r.amount.formatted.clone());

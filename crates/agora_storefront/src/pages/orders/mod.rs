@@ -5,17 +5,17 @@
 
 mod actions;
 
-pub use actions::{cancel, refusal};
+pub use actions::{CancelForm, cancel, refusal};
 
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::Response;
-use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{FormErrors, Rejected, render, render_with, signed_in};
+use super::paging::{PageQuery, next_link};
+use super::{FormErrors, Rejected, path_id, render, render_with, signed_in};
 use crate::Storefront;
 use crate::chrome::Chrome;
 use crate::error::PageError;
@@ -31,12 +31,6 @@ struct OrdersPage {
     next_page: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct PageQuery {
-    cursor: String,
-}
-
 pub async fn list(
     State(app): State<Storefront>,
     Extension(session): Extension<Session>,
@@ -45,15 +39,11 @@ pub async fn list(
 ) -> Result<Response, PageError> {
     let user = signed_in(&session, &uri)?;
     let page = app.order.orders(&user.access_token, &query.cursor).await?;
-    let next_page = page.next_cursor.map(|cursor| {
-        let query = serde_urlencoded::to_string([("cursor", cursor.as_str())]).unwrap_or_default();
-        format!("/orders?{query}")
-    });
     Ok(render(&OrdersPage {
         chrome: Chrome::new(&session, "Your orders", "/orders"),
         orders: page.items,
         first_page: (!query.cursor.is_empty()).then(|| "/orders".to_owned()),
-        next_page,
+        next_page: next_link("/orders", &[], page.next_cursor),
     }))
 }
 
@@ -106,7 +96,7 @@ pub async fn show(
     uri: Uri,
 ) -> Result<Response, PageError> {
     let user = signed_in(&session, &uri)?;
-    let id: Uuid = id.parse().map_err(|_| PageError::NotFound)?;
+    let id = path_id(&id)?;
     order_page(&app, &session, &user, id, StatusCode::OK, Refused::default()).await
 }
 

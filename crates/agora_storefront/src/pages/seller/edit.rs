@@ -7,13 +7,13 @@ use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::form::{ProductForm, ProductFormPage, readable_size};
-use super::{own_product, product_id, seller};
+use super::{own_product, seller};
 use crate::Storefront;
 use crate::catalog::{Product, flatten};
 use crate::chrome::Chrome;
 use crate::error::PageError;
 use crate::form::CsrfForm;
-use crate::pages::{FormErrors, Rejected, rejected, render_with};
+use crate::pages::{FormErrors, Rejected, path_id, rejected, render_with};
 use crate::session::Session;
 
 /// What the page shows besides the form: the product being edited (None for a new one) and messages.
@@ -121,7 +121,7 @@ pub async fn edit_form(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let user = seller(&app, &session, &uri).await?;
-    let product = own_product(&app, &user, product_id(&id)?).await?;
+    let product = own_product(&app, &user, path_id(&id)?).await?;
     let form = ProductForm::of(&product);
     form_page(&app, &session, StatusCode::OK, form, FormState::of(Some(product))).await
 }
@@ -134,7 +134,7 @@ pub async fn update(
     CsrfForm(form): CsrfForm<ProductForm>,
 ) -> Result<Response, PageError> {
     let user = seller(&app, &session, &uri).await?;
-    let id = product_id(&id)?;
+    let id = path_id(&id)?;
     let result = match form.parse(app.currency) {
         Ok(input) => app.catalog.update_product(&user.access_token, id, &input).await.map_err(rejected),
         Err(errors) => Err(Ok(Rejected { fields: errors, message: "Please correct the highlighted fields.".into() })),

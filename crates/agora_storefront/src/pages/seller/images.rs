@@ -11,12 +11,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::edit::{FormState, form_page};
 use super::form::{ProductForm, readable_size};
-use super::{own_product, product_id, seller};
+use super::{own_product, seller};
 use crate::Storefront;
 use crate::error::PageError;
 use crate::form::{CSRF_FIELD, CsrfForm};
 use crate::pages::auth::Empty;
-use crate::pages::capitalise;
+use crate::pages::{capitalise, path_id};
 use crate::session::Session;
 use agora_http::client::ClientError;
 
@@ -91,7 +91,7 @@ pub async fn upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, PageError> {
     let user = seller(&app, &session, &uri).await?;
-    let id = product_id(&id)?;
+    let id = path_id(&id)?;
     let multipart = multipart.map_err(|_| PageError::BadRequest)?;
     let upload = read_upload(multipart, app.max_upload_bytes).await?;
     let image_error = if upload.too_large {
@@ -147,8 +147,8 @@ pub async fn remove(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
     let user = seller(&app, &session, &uri).await?;
-    let id = product_id(&id)?;
-    let image_id = product_id(&image_id)?;
+    let id = path_id(&id)?;
+    let image_id = path_id(&image_id)?;
     match app.catalog.remove_image(&user.access_token, id, image_id).await {
         Ok(_) => session.flash("success", "The picture is removed."),
         Err(err) if err.code() == Some("image_not_found") => session.flash("info", "That picture was already removed."),

@@ -34,11 +34,6 @@ pub async fn seller(app: &Storefront, session: &Session, uri: &Uri) -> Result<Si
     session.user().filter(|u| u.has("seller")).ok_or(PageError::Forbidden)
 }
 
-/// A product id from the address; anything else is not a page.
-pub fn product_id(id: &str) -> Result<Uuid, PageError> {
-    id.parse().map_err(|_| PageError::NotFound)
-}
-
 /// The seller's own product, for a form about it: another seller's is refused here already, as catalog
 /// would refuse any change to it.
 pub async fn own_product(app: &Storefront, user: &SignedIn, id: Uuid) -> Result<Product, PageError> {

@@ -18,8 +18,8 @@ use crate::error::PageError;
 use crate::form::CsrfForm;
 use crate::order::{OrderView, Reader};
 use crate::pages::auth::Empty;
-use crate::pages::orders::{Refused, refusal};
-use crate::pages::{FormErrors, render_with};
+use crate::pages::orders::{CancelForm, Refused, refusal};
+use crate::pages::{FormErrors, path_id, render_with};
 use crate::session::{Session, SignedIn};
 use agora_http::client::ClientError;
 
@@ -37,10 +37,6 @@ struct OrderPage {
     form_error: String,
 }
 
-fn order_id(id: &str) -> Result<Uuid, PageError> {
-    id.parse().map_err(|_| PageError::NotFound)
-}
-
 pub async fn show(
     State(app): State<Storefront>,
     Extension(session): Extension<Session>,
@@ -48,7 +44,7 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let user = seller(&app, &session, &uri).await?;
-    order_page(&app, &session, &user, order_id(&id)?, StatusCode::OK, Refused::default()).await
+    order_page(&app, &session, &user, path_id(&id)?, StatusCode::OK, Refused::default()).await
 }
 
 async fn order_page(
@@ -118,7 +114,7 @@ pub async fn ship(
     CsrfForm(form): CsrfForm<ShipForm>,
 ) -> Result<Response, PageError> {
     let user = seller(&app, &session, &uri).await?;
-    let id = order_id(&id)?;
+    let id = path_id(&id)?;
     let (carrier, tracking_number) = (form.carrier.trim(), form.tracking_number.trim());
     let result = app.order.ship(&user.access_token, id, carrier, tracking_number).await;
     let success =
@@ -136,16 +132,10 @@ pub async fn deliver(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
     let user = seller(&app, &session, &uri).await?;
-    let id = order_id(&id)?;
+    let id = path_id(&id)?;
     let result = app.order.deliver(&user.access_token, id).await;
     let success = |_: &OrderView| "Marked as delivered. The buyer can now review what they bought.".to_owned();
     outcome(&app, &session, &user, id, result, success, Refused::default()).await
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct CancelForm {
-    reason: String,
 }
 
 pub async fn cancel(
@@ -156,7 +146,7 @@ pub async fn cancel(
     CsrfForm(form): CsrfForm<CancelForm>,
 ) -> Result<Response, PageError> {
     let user = seller(&app, &session, &uri).await?;
-    let id = order_id(&id)?;
+    let id = path_id(&id)?;
     let result = app.order.cancel(&user.access_token, id, &form.reason).await;
     let success = |order: &OrderView| match &order.refund {
         Some(refund) => format!("The order is cancelled; the buyer gets {} back.", refund.amount.formatted),

@@ -6,16 +6,16 @@ use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::Uri;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 
-use super::{own_product, product_id, seller};
+use super::{own_product, seller};
 use crate::Storefront;
 use crate::catalog::Product;
 use crate::chrome::Chrome;
 use crate::error::PageError;
 use crate::form::CsrfForm;
 use crate::pages::auth::Empty;
-use crate::pages::{capitalise, render};
+use crate::pages::paging::{PageQuery, next_link};
+use crate::pages::{capitalise, path_id, render};
 use crate::session::Session;
 
 #[derive(Template)]
@@ -27,12 +27,6 @@ struct ProductsPage {
     next_page: Option<String>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct PageQuery {
-    cursor: String,
-}
-
 pub async fn list(
     State(app): State<Storefront>,
     Extension(session): Extension<Session>,
@@ -41,14 +35,11 @@ pub async fn list(
 ) -> Result<Response, PageError> {
     let user = seller(&app, &session, &uri).await?;
     let page = app.catalog.my_products(&user.access_token, &query.cursor).await?;
-    let next_page = page.next_cursor.and_then(|cursor| {
-        serde_urlencoded::to_string([("cursor", cursor)]).ok().map(|q| format!("/sell/products?{q}"))
-    });
     Ok(render(&ProductsPage {
         chrome: Chrome::new(&session, "Your products", "/sell/products"),
         products: page.items,
         first_page: (!query.cursor.is_empty()).then(|| "/sell/products".to_owned()),
-        next_page,
+        next_page: next_link("/sell/products", &[], page.next_cursor),
     }))
 }
 
@@ -61,7 +52,7 @@ pub async fn set_hidden(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
     let user = seller(&app, &session, &uri).await?;
-    let id = product_id(&id)?;
+    let id = path_id(&id)?;
     let hidden = match action.as_str() {
         "hide" => true,
         "show" => false,
@@ -92,7 +83,7 @@ pub async fn confirm_delete(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let user = seller(&app, &session, &uri).await?;
-    let product = own_product(&app, &user, product_id(&id)?).await?;
+    let product = own_product(&app, &user, path_id(&id)?).await?;
     let path = format!("/sell/products/{}/delete", product.id);
     Ok(render(&DeletePage { chrome: Chrome::new(&session, "Delete a product", &path), product }))
 }
@@ -105,7 +96,7 @@ pub async fn delete(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, PageError> {
     let user = seller(&app, &session, &uri).await?;
-    app.catalog.delete_product(&user.access_token, product_id(&id)?).await?;
+    app.catalog.delete_product(&user.access_token, path_id(&id)?).await?;
     session.flash("success", "The product is deleted. Past orders still show it.");
     Ok(Redirect::to("/sell/products").into_response())
 }
