@@ -25,6 +25,7 @@ pub mod order;
 pub mod payment;
 pub mod registry;
 mod topic;
+pub mod wishlist;
 
 pub use envelope::{DecodeError, Envelope, SPEC_VERSION};
 pub use topic::{EventData, EventDoc, TopicDoc, TopicEvents};

@@ -6,6 +6,7 @@ use crate::catalog::{HoldEvent, ProductEvent, ReviewEvent, StockEvent};
 use crate::identity::{SellerEvent, UserEvent};
 use crate::order::{CheckoutEvent, OrderEvent};
 use crate::payment::PaymentEvent;
+use crate::wishlist::WishlistAlert;
 use crate::{TopicDoc, TopicEvents};
 
 /// Every topic and its event types.
@@ -20,5 +21,6 @@ pub fn topics() -> Vec<TopicDoc> {
         CheckoutEvent::doc(),
         OrderEvent::doc(),
         PaymentEvent::doc(),
+        WishlistAlert::doc(),
     ]
 }
