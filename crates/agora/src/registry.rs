@@ -12,6 +12,7 @@ pub fn all() -> Vec<Arc<dyn Service>> {
         Arc::new(agora_cart::CartService),
         Arc::new(agora_order::OrderService),
         Arc::new(agora_payment::PaymentService),
+        Arc::new(agora_wishlist::WishlistService),
         Arc::new(agora_storefront::StorefrontService),
     ]
 }

@@ -1,5 +1,5 @@
 //! What every page's layout shows: the title, the navigation for who is signed in, the search box, the
-//! cart link with its item count, the CSRF token for its forms and the flash message; and how pages print
+//! cart link with its item count, the wishlist link for who is signed in, the CSRF token for its forms and the flash message; and how pages print
 //! dates and times.
 
 use time::OffsetDateTime;
@@ -27,6 +27,8 @@ pub struct Chrome {
     current: Option<&'static str>,
     /// The page is the cart.
     on_cart: bool,
+    /// The page is the wishlist.
+    on_wishlist: bool,
     /// The words in the header's search box.
     pub search: String,
     /// Units in the cart, as the session last heard.
@@ -78,6 +80,7 @@ impl Chrome {
             search: String::new(),
             cart_count: session.cart_count(),
             on_cart: path == "/cart",
+            on_wishlist: path == "/wishlist",
             refresh: false,
         }
     }
@@ -116,6 +119,10 @@ impl Chrome {
 
     pub fn is_cart_page(&self) -> bool {
         self.on_cart
+    }
+
+    pub fn is_wishlist_page(&self) -> bool {
+        self.on_wishlist
     }
 
     pub fn is_current(&self, href: &str) -> bool {

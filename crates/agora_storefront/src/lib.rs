@@ -16,6 +16,7 @@ mod pages;
 mod payment;
 mod price;
 mod session;
+mod wishlist;
 
 use std::time::Duration;
 
@@ -35,6 +36,7 @@ use crate::catalog::CatalogClient;
 use crate::identity::IdentityClient;
 use crate::order::OrderClient;
 use crate::payment::PaymentClient;
+use crate::wishlist::WishlistClient;
 
 /// What every page handler gets.
 #[derive(Clone)]
@@ -44,6 +46,7 @@ pub struct Storefront {
     cart: CartClient,
     order: OrderClient,
     payment: PaymentClient,
+    wishlist: WishlistClient,
     /// The marketplace's currency, for the prices sellers type.
     currency: Currency,
     /// Largest picture a seller may upload, in bytes.
@@ -129,8 +132,8 @@ impl Service for StorefrontService {
         if settings.max_upload_bytes == 0 {
             return Err(start_error("settings.storefront.max_upload_bytes must be greater than zero"));
         }
-        // The buying pages need cart, order and payment; without one they say it is unavailable, and the
-        // rest of the storefront works on.
+        // The buying pages need cart, order and payment, the wishlist page wishlist; without one they say it
+        // is unavailable, and the rest of the storefront works on.
         let buying_url = |service: &str| {
             let url = ctx.base_urls.get(service).cloned();
             if url.is_none() {
@@ -148,6 +151,7 @@ impl Service for StorefrontService {
             cart: CartClient::new(buying_url("cart"), timeout),
             order: OrderClient::new(buying_url("order"), timeout),
             payment: PaymentClient::new(buying_url("payment"), timeout),
+            wishlist: WishlistClient::new(buying_url("wishlist"), timeout),
             currency,
             max_upload_bytes: settings.max_upload_bytes,
             cookie_key,

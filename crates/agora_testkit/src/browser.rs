@@ -211,12 +211,24 @@ impl Browser {
     /// Makes the page's layout viewport `width` × `height` CSS pixels, e.g. 375 × 800 for a phone.
     pub async fn set_viewport(&self, width: u32, height: u32) {
         // The window size includes browser chrome; size it, measure the viewport, and correct once.
+        // A busy machine may apply a resize after WebDriver answers, so each size is watched for a moment.
         let (mut outer_w, mut outer_h) = (width, height);
-        for _ in 0..2 {
+        for _ in 0..3 {
             if let Err(e) = self.client.set_window_size(outer_w, outer_h).await {
                 panic!("cannot resize the window to {outer_w}x{outer_h}: {e}");
             }
-            let (inner_w, inner_h) = self.viewport().await;
+            let (mut inner_w, mut inner_h) = self.viewport().await;
+            for _ in 0..20 {
+                if (inner_w, inner_h) == (width, height) {
+                    return;
+                }
+                tokio::time::sleep(POLL).await;
+                let now = self.viewport().await;
+                if now == (inner_w, inner_h) {
+                    break;
+                }
+                (inner_w, inner_h) = now;
+            }
             if (inner_w, inner_h) == (width, height) {
                 return;
             }
@@ -224,7 +236,9 @@ impl Browser {
             outer_h = (outer_h + height).saturating_sub(inner_h);
         }
         let (inner_w, inner_h) = self.viewport().await;
-        panic!("asked for a {width}x{height} viewport, Chromium gave {inner_w}x{inner_h}");
+        if (inner_w, inner_h) != (width, height) {
+            panic!("asked for a {width}x{height} viewport, Chromium gave {inner_w}x{inner_h}");
+        }
     }
 
     /// Saves a PNG of the viewport as `<NN>-<step>.png` in this test's artifacts dir and returns its path.

@@ -11,6 +11,7 @@ pub mod orders;
 mod paging;
 mod sell;
 mod seller;
+pub mod wishlist;
 
 use std::collections::BTreeMap;
 
@@ -49,6 +50,9 @@ pub fn router(app: Storefront) -> Router {
         .route("/cart/items/{id}", post(cart::update))
         .route("/cart/items/{id}/remove", post(cart::remove))
         .route("/cart/acknowledge", post(cart::acknowledge))
+        .route("/wishlist", get(wishlist::show))
+        .route("/wishlist/items", post(wishlist::save))
+        .route("/wishlist/items/{id}/remove", post(wishlist::remove))
         .route("/checkout", get(checkout::show).post(checkout::place))
         .route("/checkout/addresses", post(checkout::add_address))
         .route("/checkout/{id}", get(checkout::status))

@@ -1,6 +1,6 @@
 //! The storefront over HTTP (forms, sessions, CSRF, error pages, catalog pages, the cart, checking out and
-//! paying, orders, fulfilment and refunds, reviews, the seller overview) and in a real browser (the
-//! journeys).
+//! paying, orders, fulfilment and refunds, reviews, the seller overview, the wishlist) and in a real browser
+//! (the journeys).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
@@ -16,3 +16,4 @@ mod overview;
 mod reviews;
 mod selling;
 mod support;
+mod wishlist;

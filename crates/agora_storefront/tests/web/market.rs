@@ -33,8 +33,13 @@ impl Market {
 
     /// A market with these settings besides the usual ones.
     pub async fn start_with(settings: &[(&'static str, &str)]) -> Market {
+        Market::start_services("identity,catalog,cart,order,payment,storefront", settings).await
+    }
+
+    /// A market of these services (a comma-separated list), with these settings besides the usual ones.
+    pub async fn start_services(services: &str, settings: &[(&'static str, &str)]) -> Market {
         let mut builder = TestApp::builder()
-            .services("identity,catalog,cart,order,payment,storefront")
+            .services(services)
             .set("settings.identity.bootstrap_admin_email", ADMIN_EMAIL)
             .set("settings.identity.bootstrap_admin_password", ADMIN_PASSWORD)
             .set("settings.identity.registrations_per_address", "100000")

@@ -41,7 +41,7 @@ pub async fn show(
     let mut page = ListingPage::new(chrome, node.name.clone(), base, listing);
     page.back = uri.path_and_query().map_or_else(|| uri.path().to_owned(), |p| p.as_str().to_owned());
     page.trail = trail;
-    let (status, results) = page.run(&app, &node.slug, None).await?;
+    let (status, results) = page.run(&app, &session, &node.slug, None).await?;
     let counts = results.map(|r| r.categories).unwrap_or_default();
     page.subcategories = node
         .children

@@ -10,6 +10,7 @@ use crate::Storefront;
 use crate::catalog::{CategoryCount, Product, SearchQuery, Sort};
 use crate::chrome::Chrome;
 use crate::pages::render;
+use crate::pages::wishlist::buttons::SavedProducts;
 use crate::session::Session;
 
 /// Products in "New in" and in "Featured".
@@ -26,6 +27,8 @@ struct HomePage {
     /// Top-level categories with products, and how many.
     categories: Vec<CategoryCount>,
     catalog_down: bool,
+    /// The home page's cards have no buttons (its rendering is the same for everyone).
+    saved: SavedProducts,
 }
 
 pub async fn show(State(app): State<Storefront>, Extension(session): Extension<Session>) -> Response {
@@ -48,5 +51,6 @@ pub async fn show(State(app): State<Storefront>, Extension(session): Extension<S
         newest,
         categories: categories.into_iter().filter(|c| c.parent_id.is_none()).collect(),
         catalog_down,
+        saved: SavedProducts::NoButtons,
     })
 }

@@ -1,5 +1,6 @@
 //! A product page, `/p/{id}`: its pictures (a main one chosen by a plain link, so no script is needed),
-//! price, stock, shop, category trail, attributes, description, an "Add to cart" form, and its reviews a
+//! price, stock, shop, category trail, attributes, description, an "Add to cart" form, its wishlist button
+//! ("Save", "Remove from wishlist", or for a visitor a link to sign in), and its reviews a
 //! page at a time (`?reviews=` cursor) with the forms this visitor may use. Hidden products exist only for
 //! their seller and admins; everyone else gets the not-found page.
 //!
@@ -21,6 +22,7 @@ use crate::Storefront;
 use crate::catalog::{Image, Product, stars};
 use crate::chrome::Chrome;
 use crate::error::PageError;
+use crate::pages::wishlist::buttons::SavedProducts;
 use crate::pages::{path_id, render_with};
 use crate::session::Session;
 
@@ -39,6 +41,8 @@ struct ProductPage {
     csrf: String,
     reviews: ReviewsPart,
     ratings: [(u8, &'static str); 5],
+    /// Whether the visitor saved it, for its wishlist button.
+    saved: SavedProducts,
 }
 
 /// Stands for the CSRF token in the rendering shared by visitors without a session: random per process, so
@@ -61,6 +65,11 @@ impl ProductPage {
     /// `n` of five stars, for the rating choices.
     fn star_row(&self, n: &u8) -> String {
         stars(*n)
+    }
+
+    /// Where the page's forms come back to.
+    fn back(&self) -> String {
+        format!("/p/{}", self.product.id)
     }
 
     /// The most the quantity field offers.
@@ -96,7 +105,9 @@ pub async fn show(
         let reviews = ReviewsPart::load(&app, None, &public.product, "", Drafts::default()).await;
         // Reviews that could not be asked for are not kept for everyone.
         let keep = reviews.page.is_some();
-        let page = ProductPage::new(&session, public.product.clone(), 0, false, csrf_placeholder().to_owned(), reviews);
+        let saved = SavedProducts::signed_out(&format!("/p/{id}"));
+        let page =
+            ProductPage::new(&session, public.product.clone(), 0, false, csrf_placeholder().to_owned(), reviews, saved);
         let html = Bytes::from(page.render().map_err(|e| PageError::Internal(format!("template failed: {e}")))?);
         if keep {
             let _ = public.page.set(html.clone());
@@ -121,8 +132,17 @@ pub async fn product_page(
     let product = app.catalog.product(user.as_ref().map(|u| u.access_token.as_str()), id).await?;
     let is_owner = user.as_ref().is_some_and(|u| u.user_id == product.seller.id);
     let selected = if selected < product.images.len() { selected } else { 0 };
-    let reviews = ReviewsPart::load(app, user.as_ref(), &product, cursor, drafts).await;
-    Ok(render_with(status, &ProductPage::new(session, product, selected, is_owner, session.csrf(), reviews)))
+    // Sellers keep no wishlist of their own products, and hidden ones cannot be saved.
+    let back = format!("/p/{id}");
+    let saved = async {
+        if is_owner || product.is_hidden() {
+            SavedProducts::NoButtons
+        } else {
+            SavedProducts::load(app, session, &[product.id], &back).await
+        }
+    };
+    let (reviews, saved) = tokio::join!(ReviewsPart::load(app, user.as_ref(), &product, cursor, drafts), saved);
+    Ok(render_with(status, &ProductPage::new(session, product, selected, is_owner, session.csrf(), reviews, saved)))
 }
 
 /// The shared rendering with the visitor's own token in its form (made now if they have none; a page
@@ -142,9 +162,10 @@ impl ProductPage {
         is_owner: bool,
         csrf: String,
         reviews: ReviewsPart,
+        saved: SavedProducts,
     ) -> ProductPage {
         let path = format!("/p/{}", product.id);
         let chrome = Chrome::new(session, product.title.clone(), &path);
-        ProductPage { chrome, product, selected, is_owner, csrf, reviews, ratings: RATINGS }
+        ProductPage { chrome, product, selected, is_owner, csrf, reviews, ratings: RATINGS, saved }
     }
 }

@@ -9,6 +9,9 @@ use crate::Storefront;
 use crate::catalog::{FlatCategory, Product, SearchResults, Sort};
 use crate::chrome::Chrome;
 use crate::error::PageError;
+use crate::pages::wishlist::buttons::SavedProducts;
+use crate::session::Session;
+use uuid::Uuid;
 
 /// A link with its text.
 pub struct Link {
@@ -41,8 +44,10 @@ pub struct ListingPage {
     pub notice: String,
     pub first_page: Option<String>,
     pub next_page: Option<String>,
-    /// This page's address, where its "Add to cart" forms come back to.
+    /// This page's address, where its "Add to cart" and wishlist forms come back to.
     pub back: String,
+    /// Which of the results the visitor saved, for the cards' wishlist buttons.
+    pub saved: SavedProducts,
 }
 
 impl ListingPage {
@@ -64,6 +69,7 @@ impl ListingPage {
             first_page: None,
             next_page: None,
             back: String::new(),
+            saved: SavedProducts::NoButtons,
         }
     }
 
@@ -79,12 +85,13 @@ impl ListingPage {
         self.listing.category == slug
     }
 
-    /// Runs the listing's query in `category` (a slug, or empty) and fills in the results, the paging
-    /// links, or the reason there are none; `scope` is the category the links carry in their query (the
+    /// Runs the listing's query in `category` (a slug, or empty) and fills in the results, which of them
+    /// the `session`'s visitor saved (one wishlist call), the paging links, or the reason there are none; `scope` is the category the links carry in their query (the
     /// search page's), if any. The status to answer with comes back, and the results' category counts.
     pub async fn run(
         &mut self,
         app: &Storefront,
+        session: &Session,
         category: &str,
         scope: Option<&str>,
     ) -> Result<(StatusCode, Option<SearchResults>), PageError> {
@@ -108,6 +115,8 @@ impl ListingPage {
         self.next_page =
             results.next_cursor.as_deref().map(|cursor| self.listing.href_with_cursor(&self.action, scope, cursor));
         self.products = std::mem::take(&mut results.items);
+        let ids: Vec<Uuid> = self.products.iter().map(|p| p.id).collect();
+        self.saved = SavedProducts::load(app, session, &ids, &self.back).await;
         Ok((StatusCode::OK, Some(results)))
     }
 }

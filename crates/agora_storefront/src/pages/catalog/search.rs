@@ -31,7 +31,7 @@ pub async fn show(
     page.back = uri.path_and_query().map_or_else(|| uri.path().to_owned(), |p| p.as_str().to_owned());
     page.category_options = flatten(&tree);
     let category = page.listing.category.clone();
-    let (status, results) = page.run(&app, &category, Some(&category)).await?;
+    let (status, results) = page.run(&app, &session, &category, Some(&category)).await?;
     if let Some(results) = results {
         page.facets = facets(&page.listing, &results.categories);
     }
