@@ -12,9 +12,11 @@ mod backends;
 pub mod browser;
 pub mod feeder;
 pub mod probe;
+mod wait;
 
 pub use app::{TestApp, TestAppBuilder};
 pub use backends::{
     Backends, Storage, Transport, fresh_postgres_url, kafka_brokers, kafka_properties, require, unique_prefix,
 };
 pub use browser::Browser;
+pub use wait::eventually;

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use agora_testkit::api::{Reply, Request, Session, with_admin};
+pub use agora_testkit::eventually;
 use agora_testkit::{Backends, TestApp};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -191,19 +192,4 @@ pub fn address() -> Value {
         "postal_code": "SW1Y 4JH",
         "country": "GB",
     })
-}
-
-/// Waits (up to 30 s) until `check` holds.
-pub async fn eventually<F, Fut>(what: &str, check: F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    for _ in 0..600 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("waited 30 s for {what}");
 }

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use agora_testkit::TestApp;
 use agora_testkit::api::{PASSWORD, Session};
+pub use agora_testkit::eventually;
 use reqwest::Method;
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -274,17 +275,4 @@ pub fn order_links(html: &str) -> Vec<String> {
         html.split("href=\"/orders/").skip(1).map(|rest| rest.split('"').next().unwrap().to_owned()).collect();
     links.dedup();
     links
-}
-
-/// Waits (up to 30 s) until `check` holds.
-pub async fn eventually<F, Fut>(what: &str, check: F)
-where
-    F: Fn() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while !check().await {
-        assert!(Instant::now() < deadline, "waited 30 s for {what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }

@@ -1,9 +1,8 @@
 //! The app under test (identity, catalog and wishlist, with a bootstrap admin, and a probe reading
 //! `wishlist.alerts`), and shortcuts for sellers' products and buyers' wishlists.
 
-use std::time::Duration;
-
 use agora_testkit::api::{Reply, Request, Session, with_admin};
+pub use agora_testkit::eventually;
 use agora_testkit::probe::{EventProbe, Events};
 use agora_testkit::{Backends, TestApp, TestAppBuilder};
 use reqwest::Method;
@@ -165,19 +164,4 @@ pub fn product_ids(list: &Value) -> Vec<&str> {
 pub fn item<'a>(list: &'a Value, product: &str) -> &'a Value {
     let items = list["items"].as_array().unwrap();
     items.iter().find(|i| i["product_id"] == product).unwrap_or_else(|| panic!("no item {product} in {list}"))
-}
-
-/// Waits (up to 30 s) until `check` holds.
-pub async fn eventually<F, Fut>(what: &str, check: F)
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    for _ in 0..600 {
-        if check().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("waited 30 s for {what}");
 }
