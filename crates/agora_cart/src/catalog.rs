@@ -5,23 +5,11 @@
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use agora_core::{Currency, Money};
-use agora_http::{ClientError, ServiceClient};
-use reqwest::Method;
-use serde::Deserialize;
+use agora_core::Currency;
+use agora_http::ClientError;
+use agora_http::client::catalog::CatalogOffers;
+pub use agora_http::client::catalog::Offer;
 use uuid::Uuid;
-
-/// A product for sale, as the cart needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Offer {
-    pub product_id: Uuid,
-    pub seller_id: Uuid,
-    pub shop_name: String,
-    pub title: String,
-    pub price: Money,
-    pub available: i64,
-    pub thumbnail_url: Option<String>,
-}
 
 /// What catalog said about some products at one moment.
 #[derive(Debug, Clone, Default)]
@@ -44,7 +32,7 @@ impl Snapshot {
 
 #[derive(Clone)]
 pub struct CatalogClient {
-    client: ServiceClient,
+    catalog: CatalogOffers,
     currency: Currency,
 }
 
@@ -52,7 +40,7 @@ impl CatalogClient {
     /// A client of catalog at `base` (its `/api/catalog`); prices in another currency than `currency`
     /// count as not for sale.
     pub fn new(base: String, timeout: Duration, currency: Currency) -> CatalogClient {
-        CatalogClient { client: ServiceClient::new("catalog", base, timeout), currency }
+        CatalogClient { catalog: CatalogOffers::new(base, timeout), currency }
     }
 
     /// The offers among `products`. Any failure (unreachable, slow, an error answer) is catalog being
@@ -62,65 +50,20 @@ impl CatalogClient {
         if asked.is_empty() {
             return Ok(Snapshot::default());
         }
-        let ids = products.iter().map(Uuid::to_string).collect::<Vec<_>>().join(",");
-        let request = self.client.request(Method::GET, "/products/batch", None).query(&[("ids", ids)]);
-        let found: Vec<ProductView> = self.client.send(request).await.inspect_err(|err| {
+        let found = self.catalog.offers(products).await.inspect_err(|err| {
             metrics::counter!("agora_cart_catalog_failures_total").increment(1);
             tracing::warn!(error = %err, "asking catalog about cart products failed");
         })?;
-        let offers = found.into_iter().filter_map(|p| self.offer(p)).map(|o| (o.product_id, o)).collect();
+        let offers: HashMap<Uuid, Offer> = found.into_iter().filter(|(_, offer)| self.priced_in_ours(offer)).collect();
         Ok(Snapshot { asked, offers })
     }
 
-    fn offer(&self, product: ProductView) -> Option<Offer> {
-        let currency = Currency::parse(&product.price.currency).ok().filter(|c| *c == self.currency);
-        let Some(currency) = currency else {
-            tracing::warn!(product.id = %product.id, currency = %product.price.currency,
+    fn priced_in_ours(&self, offer: &Offer) -> bool {
+        let ours = offer.price.currency == self.currency;
+        if !ours {
+            tracing::warn!(product.id = %offer.product_id, currency = %offer.price.currency,
                 "catalog prices this product in another currency than the cart's settings.cart.currency");
-            return None;
-        };
-        Some(Offer {
-            product_id: product.id,
-            seller_id: product.seller.id,
-            shop_name: product.seller.shop_name,
-            title: product.title,
-            price: Money { amount_minor: product.price.amount_minor, currency },
-            available: product.stock.available.max(0),
-            thumbnail_url: product.images.into_iter().next().map(|i| i.thumbnail_url),
-        })
+        }
+        ours
     }
-}
-
-/// The part of catalog's `ProductView` the cart reads.
-#[derive(Debug, Deserialize)]
-struct ProductView {
-    id: Uuid,
-    seller: SellerRef,
-    title: String,
-    price: Price,
-    stock: Stock,
-    #[serde(default)]
-    images: Vec<Image>,
-}
-
-#[derive(Debug, Deserialize)]
-struct SellerRef {
-    id: Uuid,
-    shop_name: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct Price {
-    amount_minor: i64,
-    currency: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct Stock {
-    available: i64,
-}
-
-#[derive(Debug, Deserialize)]
-struct Image {
-    thumbnail_url: String,
 }

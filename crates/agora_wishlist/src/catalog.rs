@@ -5,94 +5,28 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use agora_core::{Currency, Money};
-use agora_http::{ClientError, ServiceClient};
-use reqwest::Method;
-use serde::Deserialize;
+use agora_http::ClientError;
+use agora_http::client::catalog::CatalogOffers;
+pub use agora_http::client::catalog::Offer;
 use uuid::Uuid;
-
-/// A product for sale, as catalog shows it now.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Offer {
-    pub product_id: Uuid,
-    pub seller_id: Uuid,
-    pub title: String,
-    pub price: Money,
-    pub available: i64,
-    pub thumbnail_url: Option<String>,
-}
 
 #[derive(Clone)]
 pub struct CatalogClient {
-    client: ServiceClient,
+    catalog: CatalogOffers,
 }
 
 impl CatalogClient {
     /// A client of catalog at `base` (its `/api/catalog`).
     pub fn new(base: String, timeout: Duration) -> CatalogClient {
-        CatalogClient { client: ServiceClient::new("catalog", base, timeout) }
+        CatalogClient { catalog: CatalogOffers::new(base, timeout) }
     }
 
     /// The offers among `products` (at most 100), by product. Any failure (unreachable, slow, an error
     /// answer) is catalog being unavailable to the wishlist.
     pub async fn offers(&self, products: &[Uuid]) -> Result<HashMap<Uuid, Offer>, ClientError> {
-        if products.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let ids = products.iter().map(Uuid::to_string).collect::<Vec<_>>().join(",");
-        let request = self.client.request(Method::GET, "/products/batch", None).query(&[("ids", ids)]);
-        let found: Vec<ProductView> = self.client.send(request).await.inspect_err(|err| {
+        self.catalog.offers(products).await.inspect_err(|err| {
             metrics::counter!("agora_wishlist_catalog_failures_total").increment(1);
             tracing::warn!(error = %err, "asking catalog about wishlist products failed");
-        })?;
-        Ok(found.into_iter().filter_map(offer).map(|o| (o.product_id, o)).collect())
+        })
     }
-}
-
-fn offer(product: ProductView) -> Option<Offer> {
-    let Ok(currency) = Currency::parse(&product.price.currency) else {
-        tracing::warn!(product.id = %product.id, "catalog priced a product in an unreadable currency");
-        return None;
-    };
-    Some(Offer {
-        product_id: product.id,
-        seller_id: product.seller.id,
-        title: product.title,
-        price: Money { amount_minor: product.price.amount_minor, currency },
-        available: product.stock.available.max(0),
-        thumbnail_url: product.images.into_iter().next().map(|i| i.thumbnail_url),
-    })
-}
-
-/// The part of catalog's `ProductView` the wishlist reads.
-#[derive(Debug, Deserialize)]
-struct ProductView {
-    id: Uuid,
-    seller: SellerRef,
-    title: String,
-    price: Price,
-    stock: Stock,
-    #[serde(default)]
-    images: Vec<Image>,
-}
-
-#[derive(Debug, Deserialize)]
-struct SellerRef {
-    id: Uuid,
-}
-
-#[derive(Debug, Deserialize)]
-struct Price {
-    amount_minor: i64,
-    currency: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct Stock {
-    available: i64,
-}
-
-#[derive(Debug, Deserialize)]
-struct Image {
-    thumbnail_url: String,
 }

@@ -144,7 +144,7 @@ impl Market {
         panic!("payment never knew checkout {checkout_id}");
     }
 
-    /// Buys `quantity` of `product_id` for `buyer` and pays; answers the paid checkout.
+    /// Buys these lines for `buyer` and pays; answers the paid checkout once the cart is empty again.
     pub async fn paid_checkout(&self, buyer: &Session, address_id: &str, lines: &[(&str, i64)]) -> Value {
         for (product, quantity) in lines {
             self.add(buyer, product, *quantity).await;
@@ -157,6 +157,12 @@ impl Market {
         assert!(paid.status < 300, "{}", paid.body);
         let done = self.checkout_after(buyer, id, "awaiting_payment").await;
         assert_eq!(done["status"], "paid", "{done}");
+        // The cart drops what was bought by event; the buyer's next purchase starts from an empty cart.
+        eventually("the cart to drop what was bought", || async {
+            let cart = self.call(Method::GET, "/api/cart/cart", buyer).send().await;
+            cart.body["items"].as_array().is_some_and(Vec::is_empty)
+        })
+        .await;
         done
     }
 

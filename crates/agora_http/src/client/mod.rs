@@ -2,6 +2,8 @@
 //! service with the configured timeout, and its answers sorted into success, a problem+json the caller can
 //! explain, or "unavailable".
 
+pub mod catalog;
+
 use std::time::Duration;
 
 use reqwest::{Method, RequestBuilder, StatusCode};
