@@ -45,7 +45,7 @@ impl Wishlists {
     pub async fn save(&self, caller: &Caller, product_id: Uuid, input: &AlertsInput) -> Result<Saved, WishlistError> {
         let mut tx = self.db.begin().await?;
         let product = products::find(&mut tx, product_id).await?;
-        let product = product.filter(|p| p.status != ProductStatus::Deleted).ok_or(WishlistError::ProductNotFound)?;
+        let product = product.filter(|p| p.status == ProductStatus::Active).ok_or(WishlistError::ProductNotFound)?;
         let item = SavedItem {
             buyer_id: caller.user_id,
             product_id,

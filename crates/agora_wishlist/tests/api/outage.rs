@@ -66,3 +66,31 @@ async fn a_deleted_products_item_stays_and_shows_unavailable() {
     .await;
     assert_eq!(item(&shop.list(&carol).await, &tea.id)["product"]["status"], "deleted");
 }
+
+#[tokio::test]
+async fn a_hidden_product_cannot_be_saved_until_it_is_shown_again() {
+    let shop = Shop::start().await;
+    let alice = shop.seller("alice@example.com", "Alice's Teas").await;
+    let tea = shop.product(&alice, "Sencha", 1250, 5).await;
+    let carol = shop.app.buyer("carol@example.com").await;
+
+    let hide = format!("/api/catalog/products/{}/hide", tea.id);
+    let hidden = shop.call(Method::POST, &hide, &alice).send().await;
+    assert!(hidden.status < 300, "{}", hidden.body);
+    // A probe buyer finds out when wishlist has heard of it (its saves before then may succeed).
+    let probe = shop.app.buyer("probe@example.com").await;
+    crate::harness::eventually("wishlist to hear the product is hidden", || async {
+        shop.save(&probe, &tea.id).await.status == 404
+    })
+    .await;
+    shop.save(&carol, &tea.id).await.problem(404, "product_not_found");
+    assert!(shop.list(&carol).await["items"].as_array().unwrap().is_empty(), "nothing was saved");
+
+    let show = format!("/api/catalog/products/{}/show", tea.id);
+    let shown = shop.call(Method::POST, &show, &alice).send().await;
+    assert!(shown.status < 300, "{}", shown.body);
+    crate::harness::eventually("wishlist to hear it is for sale again", || async {
+        shop.save(&carol, &tea.id).await.status == 201
+    })
+    .await;
+}
