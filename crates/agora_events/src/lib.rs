@@ -18,9 +18,11 @@ macro_rules! subject_is {
 }
 
 pub mod catalog;
+pub mod chat;
 mod envelope;
 pub mod export;
 pub mod identity;
+pub mod notify;
 pub mod order;
 pub mod payment;
 pub mod registry;

@@ -3,7 +3,9 @@
 //! Services add their topic here when they introduce one.
 
 use crate::catalog::{HoldEvent, ProductEvent, ReviewEvent, StockEvent};
+use crate::chat::ChatEvent;
 use crate::identity::{SellerEvent, UserEvent};
+use crate::notify::NotifyEvent;
 use crate::order::{CheckoutEvent, OrderEvent};
 use crate::payment::PaymentEvent;
 use crate::wishlist::WishlistAlert;
@@ -22,5 +24,7 @@ pub fn topics() -> Vec<TopicDoc> {
         OrderEvent::doc(),
         PaymentEvent::doc(),
         WishlistAlert::doc(),
+        ChatEvent::doc(),
+        NotifyEvent::doc(),
     ]
 }
