@@ -42,6 +42,10 @@ pub trait Broker: Send + Sync + 'static {
     async fn publish(&self, messages: Vec<OutgoingMessage>) -> Result<(), BusError>;
     /// Joins `group`, starting from the group's committed offsets (or the beginning).
     async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError>;
+    /// Follows `topics` from their current end, outside any consumer group: every follower sees every
+    /// later message, and nothing is committed (`commit` does nothing). For pushing events to the sockets
+    /// one instance holds, where each instance needs all of them and none needs the past.
+    async fn tail(&self, topics: &[String]) -> Result<Box<dyn Subscription>, BusError>;
     async fn create_topics(&self, topics: &[TopicSpec]) -> Result<(), BusError>;
     /// Checks the backend is reachable.
     async fn ping(&self) -> Result<(), BusError>;

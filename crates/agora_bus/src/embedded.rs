@@ -156,6 +156,26 @@ impl Broker for EmbeddedLog {
             topics: topics.to_vec(),
             positions: HashMap::new(),
             appended: self.inner.appended.subscribe(),
+            tail: false,
+        }))
+    }
+
+    async fn tail(&self, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
+        let mut positions = HashMap::new();
+        for topic in topics {
+            let row = sqlx::query("SELECT next_pos FROM topics WHERE name = ?1")
+                .bind(topic)
+                .fetch_optional(&self.inner.pool)
+                .await?;
+            positions.insert(topic.clone(), row.map(|r| r.get::<i64, _>(0)).unwrap_or(0));
+        }
+        Ok(Box::new(EmbeddedSubscription {
+            log: self.clone(),
+            group: String::new(),
+            topics: topics.to_vec(),
+            positions,
+            appended: self.inner.appended.subscribe(),
+            tail: true,
         }))
     }
 
@@ -184,6 +204,8 @@ struct EmbeddedSubscription {
     /// Next position to deliver, per claimed topic.
     positions: HashMap<String, i64>,
     appended: watch::Receiver<u64>,
+    /// A follower outside any group: it starts at the end, claims nothing and commits nothing.
+    tail: bool,
 }
 
 impl EmbeddedSubscription {
@@ -264,6 +286,9 @@ impl Subscription for EmbeddedSubscription {
     }
 
     async fn commit(&mut self, positions: &[Position]) -> Result<(), BusError> {
+        if self.tail {
+            return Ok(());
+        }
         let inner = &self.log.inner;
         let _writer = inner.writer.lock().await;
         let mut tx = inner.pool.begin().await?;
@@ -305,6 +330,9 @@ impl Subscription for EmbeddedSubscription {
 
 impl Drop for EmbeddedSubscription {
     fn drop(&mut self) {
+        if self.tail {
+            return;
+        }
         let mut claims = self.log.inner.claims.lock().unwrap_or_else(|p| p.into_inner());
         for topic in self.positions.keys() {
             claims.remove(&(self.group.clone(), topic.clone()));

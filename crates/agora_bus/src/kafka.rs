@@ -126,7 +126,46 @@ impl Broker for KafkaBroker {
         let consumer: StreamConsumer = config.create()?;
         let names: Vec<&str> = topics.iter().map(String::as_str).collect();
         consumer.subscribe(&names)?;
-        Ok(Box::new(KafkaSubscription { consumer: Arc::new(consumer), committed: TopicPartitionList::new() }))
+        Ok(Box::new(KafkaSubscription {
+            consumer: Arc::new(consumer),
+            committed: TopicPartitionList::new(),
+            tail: false,
+        }))
+    }
+
+    async fn tail(&self, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
+        let mut config = self.settings.base_config();
+        // No group is joined (partitions are assigned by hand), but librdkafka wants a group id to exist.
+        config
+            .set("group.id", format!("tail-{}", agora_core::new_id()))
+            .set("enable.auto.commit", "false")
+            .set("enable.auto.offset.store", "false")
+            .set("topic.metadata.refresh.interval.ms", "5000")
+            .set("fetch.wait.max.ms", "50");
+        for (key, value) in &self.settings.properties {
+            config.set(key, value);
+        }
+        let consumer: StreamConsumer = config.create()?;
+        let consumer = Arc::new(consumer);
+        let topics = topics.to_vec();
+        let assigning = consumer.clone();
+        // Start exactly at each partition's high watermark as it is now, so that "ready" means every later
+        // message will be seen.
+        tokio::task::spawn_blocking(move || {
+            let timeout = Duration::from_secs(5);
+            let mut list = TopicPartitionList::new();
+            for topic in &topics {
+                let metadata = assigning.fetch_metadata(Some(topic), timeout)?;
+                for partition in metadata.topics().iter().flat_map(|t| t.partitions()) {
+                    let (_, high) = assigning.fetch_watermarks(topic, partition.id(), timeout)?;
+                    list.add_partition_offset(topic, partition.id(), Offset::Offset(high))?;
+                }
+            }
+            assigning.assign(&list)
+        })
+        .await
+        .map_err(|e| BusError::Unavailable(e.to_string()))??;
+        Ok(Box::new(KafkaSubscription { consumer, committed: TopicPartitionList::new(), tail: true }))
     }
 
     async fn create_topics(&self, topics: &[TopicSpec]) -> Result<(), BusError> {
@@ -160,6 +199,8 @@ struct KafkaSubscription {
     consumer: Arc<StreamConsumer>,
     /// Everything committed so far, committed once more, synchronously, when leaving.
     committed: TopicPartitionList,
+    /// A follower with partitions assigned by hand: nothing to commit, no group to leave.
+    tail: bool,
 }
 
 fn to_message(message: &BorrowedMessage<'_>) -> Message {
@@ -210,6 +251,9 @@ impl Subscription for KafkaSubscription {
     }
 
     async fn commit(&mut self, positions: &[Position]) -> Result<(), BusError> {
+        if self.tail {
+            return Ok(());
+        }
         let mut list = TopicPartitionList::new();
         for Position { topic, partition, next_offset } in positions {
             let (topic, partition, next) = (topic.as_str(), *partition, *next_offset);
@@ -248,7 +292,12 @@ impl Subscription for KafkaSubscription {
     }
 
     async fn close(self: Box<Self>) -> Result<(), BusError> {
-        let KafkaSubscription { consumer, committed } = *self;
+        let KafkaSubscription { consumer, committed, tail } = *self;
+        if tail {
+            // Dropping a hand-assigned consumer talks to no coordinator, but may still block briefly.
+            std::thread::spawn(move || drop(consumer));
+            return Ok(());
+        }
         // Committing and leaving the group block while librdkafka talks to the coordinator, and leaving can
         // wait for a rebalance the broker holds open for a long time. That happens on a thread of its own,
         // which shutdown waits for only so long: offsets were already committed after every batch.

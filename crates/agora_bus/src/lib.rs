@@ -11,6 +11,7 @@ mod broker;
 pub mod consumer;
 pub mod dlq;
 mod embedded;
+pub mod follow;
 mod kafka;
 mod message;
 pub mod metrics;
@@ -76,6 +77,13 @@ impl Bus {
     pub async fn subscribe(&self, group: &str, topics: &[String]) -> Result<PrefixedSubscription, BusError> {
         let physical: Vec<String> = topics.iter().map(|t| self.physical(t)).collect();
         let inner = self.broker.subscribe(&self.physical(group), &physical).await?;
+        Ok(PrefixedSubscription { inner, prefix: self.prefix.clone() })
+    }
+
+    /// Follows topics from their current end, outside any group (see [`Broker::tail`]).
+    pub async fn tail(&self, topics: &[String]) -> Result<PrefixedSubscription, BusError> {
+        let physical: Vec<String> = topics.iter().map(|t| self.physical(t)).collect();
+        let inner = self.broker.tail(&physical).await?;
         Ok(PrefixedSubscription { inner, prefix: self.prefix.clone() })
     }
 

@@ -7,5 +7,6 @@ mod support;
 
 mod dead_letters;
 mod delivery;
+mod follow;
 mod outage;
 mod storage;

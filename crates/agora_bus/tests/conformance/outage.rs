@@ -34,6 +34,9 @@ impl Broker for Cuttable {
     async fn subscribe(&self, group: &str, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
         self.inner.subscribe(group, topics).await
     }
+    async fn tail(&self, topics: &[String]) -> Result<Box<dyn Subscription>, BusError> {
+        self.inner.tail(topics).await
+    }
     async fn create_topics(&self, topics: &[TopicSpec]) -> Result<(), BusError> {
         self.inner.create_topics(topics).await
     }
