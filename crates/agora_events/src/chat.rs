@@ -28,6 +28,8 @@ pub struct MessagePosted {
     /// Whether the recipient had a chat socket open anywhere when the message was posted. Notify tells an
     /// offline recipient only.
     pub recipient_online: bool,
+    /// The recipient's unread messages over all their conversations, this one included, for their badge.
+    pub recipient_unread: i64,
 }
 
 /// A participant read a conversation up to a message (a read receipt for the other side).
@@ -37,6 +39,8 @@ pub struct MessagesRead {
     pub reader_id: Uuid,
     /// Every message with `seq <= up_to_seq` sent to the reader is read.
     pub up_to_seq: i64,
+    /// The reader's unread messages over all their conversations afterwards, for their badge.
+    pub reader_unread: i64,
     pub at: Timestamp,
 }
 
