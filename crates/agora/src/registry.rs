@@ -13,6 +13,8 @@ pub fn all() -> Vec<Arc<dyn Service>> {
         Arc::new(agora_order::OrderService),
         Arc::new(agora_payment::PaymentService),
         Arc::new(agora_wishlist::WishlistService),
+        Arc::new(agora_chat::ChatService),
+        Arc::new(agora_notify::NotifyService),
         Arc::new(agora_storefront::StorefrontService),
     ]
 }
