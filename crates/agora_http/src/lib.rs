@@ -7,6 +7,7 @@ pub mod client;
 pub mod client_addr;
 pub mod health;
 pub mod json;
+pub mod live;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
