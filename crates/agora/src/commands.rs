@@ -47,7 +47,7 @@ fn load(file: Option<&Path>, select: &SelectArgs, listen: Option<std::net::Socke
         overrides.push(("listen", listen.to_string()));
     }
     let config = Config::load(file, &overrides)?;
-    telemetry::init(&config.log);
+    telemetry::init(&config.log, &config.telemetry, &config.services);
     Ok(config)
 }
 
@@ -67,6 +67,7 @@ async fn serve(file: Option<&Path>, args: ServeArgs) -> anyhow::Result<()> {
         tracing::info!("shutdown requested; draining");
     });
     app.run_until_stopped().await;
+    telemetry::flush();
     Ok(())
 }
 

@@ -19,6 +19,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub services: String,
     pub log: LogConfig,
+    #[serde(default)]
+    pub telemetry: TelemetryConfig,
     pub http: HttpConfig,
     pub database: DatabaseConfig,
     pub bus: BusConfig,
@@ -44,6 +46,18 @@ pub enum LogFormat {
 pub struct LogConfig {
     pub format: LogFormat,
     pub level: String,
+}
+
+/// Trace export. Trace context always propagates (HTTP `traceparent`, event envelopes); spans leave the process
+/// only when an OTLP endpoint is set.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct TelemetryConfig {
+    /// OTLP/HTTP traces endpoint, such as `http://otel-collector:4318/v1/traces`; empty exports nothing.
+    #[serde(default)]
+    pub otlp_endpoint: String,
+    /// `service.name` of exported spans; empty means `agora` plus the services this process runs.
+    #[serde(default)]
+    pub service_name: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

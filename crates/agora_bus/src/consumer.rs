@@ -15,6 +15,7 @@ use agora_db::{Db, DbError, Tx};
 use agora_events::{DecodeError, Envelope};
 use async_trait::async_trait;
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
 
 use crate::dlq::dead_letter;
 use crate::{Bus, Message, PrefixedSubscription, metrics};
@@ -225,7 +226,16 @@ impl ConsumerRunner {
         for envelope in &envelopes {
             // `remove` also applies an event repeated within one batch only once.
             if fresh.remove(&envelope.id.to_string()) {
-                self.consumer.handler.handle(&mut tx, envelope).await.map_err(Failure::Handler)?;
+                let span = tracing::info_span!(
+                    "event",
+                    consumer.group = %self.consumer.group,
+                    event.r#type = %envelope.event_type,
+                    event.id = %envelope.id,
+                );
+                if let Some(traceparent) = &envelope.traceparent {
+                    crate::trace::continue_trace(&span, traceparent);
+                }
+                self.consumer.handler.handle(&mut tx, envelope).instrument(span).await.map_err(Failure::Handler)?;
                 processed += 1;
             }
         }

@@ -16,6 +16,7 @@ mod kafka;
 mod message;
 pub mod metrics;
 pub mod outbox;
+pub mod trace;
 
 pub use broker::{Broker, BusError, Subscription, TopicSpec};
 pub use consumer::{Consumer, Handler, HandlerError, RetryPolicy};

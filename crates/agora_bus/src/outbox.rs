@@ -33,7 +33,9 @@ impl Outbox {
 
     /// Records `event` in the transaction; returns its event id.
     pub async fn emit<E: TopicEvents>(&self, tx: &mut Tx, event: &E) -> Result<Uuid, EmitError> {
-        let envelope = Envelope::new(&self.source, event);
+        let mut envelope = Envelope::new(&self.source, event);
+        // The event continues the trace of whatever caused it (a request, another event).
+        envelope.traceparent = crate::trace::current_traceparent();
         self.emit_envelope(tx, E::TOPIC, &envelope).await?;
         Ok(envelope.id)
     }

@@ -40,7 +40,15 @@ impl MakeRequestId for MakeUuidV7 {
 pub fn apply(router: Router, limits: &HttpLimits) -> Router {
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
         let id = request.headers().get(REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
-        tracing::info_span!("request", method = %request.method(), uri = %request.uri().path(), request.id = %id)
+        let span =
+            tracing::info_span!("request", method = %request.method(), uri = %request.uri().path(), request.id = %id);
+        // A call from another service (or a traced client) continues its trace.
+        if let Some(traceparent) =
+            request.headers().get(agora_bus::trace::TRACEPARENT).and_then(|v| v.to_str().ok())
+        {
+            agora_bus::trace::continue_trace(&span, traceparent);
+        }
+        span
     });
     router
         .layer(axum::middleware::from_fn(crate::metrics::track))

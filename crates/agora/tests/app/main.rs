@@ -5,6 +5,8 @@
 
 mod admin_cli;
 mod binary;
+mod cluster;
+mod live;
 mod notes;
 mod plumbing;
 mod restarts;

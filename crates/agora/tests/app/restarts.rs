@@ -4,117 +4,18 @@
 //! process and then the payment process are killed with SIGKILL and started again. Every checkout ends
 //! paid, exactly once: one order per buyer, one successful charge per checkout, stock sold exactly.
 
-use std::collections::BTreeMap;
-use std::net::TcpListener;
-use std::process::{Child, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use agora_testkit::api::{ADMIN_EMAIL, ADMIN_PASSWORD, DESCRIPTION, PASSWORD};
-use reqwest::{Client, Method, StatusCode};
+use reqwest::{Client, Method};
 use serde_json::{Value, json};
 
-use crate::binary::agora;
+use crate::cluster::{Process, call, production_env, route, session};
 
 const GOOD_CARD: &str = "4242424242424242";
 /// How long a killed process stays down.
 const DOWN: Duration = Duration::from_secs(8);
-
-/// One `agora serve --services …` process, restartable on the same port and data directory.
-struct Process {
-    services: &'static str,
-    port: u16,
-    env: BTreeMap<String, String>,
-    /// Kept after the test (logs in `serve.log`), so a failure can be read.
-    dir: std::path::PathBuf,
-    child: Option<Child>,
-}
-
-impl Process {
-    fn spawn(&mut self) {
-        let mut command = agora();
-        command
-            .args(["serve", "--services", self.services, "--listen", &format!("127.0.0.1:{}", self.port)])
-            .arg("--data-dir")
-            .arg(&self.dir)
-            .envs(&self.env)
-            .stdout(Stdio::null())
-            .stderr(std::fs::OpenOptions::new().create(true).append(true).open(self.dir.join("serve.log")).unwrap());
-        self.child = Some(command.spawn().unwrap());
-    }
-
-    fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            child.kill().unwrap();
-            child.wait().unwrap();
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    async fn wait_until_ready(&self) {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
-            if let Ok(reply) = reqwest::get(format!("{}/readyz", self.url())).await
-                && reply.status() == StatusCode::OK
-            {
-                return;
-            }
-            assert!(Instant::now() < deadline, "{} did not become ready", self.services);
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// Sends a request until the service answers (a killed process refuses connections for a while).
-async fn call(
-    client: &Client,
-    method: Method,
-    url: &str,
-    token: &str,
-    body: Option<&Value>,
-    key: Option<&str>,
-) -> (u16, Value) {
-    let deadline = Instant::now() + Duration::from_secs(90);
-    loop {
-        let mut request = client.request(method.clone(), url).bearer_auth(token);
-        if let Some(body) = body {
-            request = request.json(body);
-        }
-        if let Some(key) = key {
-            request = request.header("idempotency-key", key);
-        }
-        match request.send().await {
-            Ok(reply) if !reply.status().is_server_error() => {
-                let status = reply.status().as_u16();
-                return (status, reply.json().await.unwrap_or(Value::Null));
-            }
-            _ => {
-                assert!(Instant::now() < deadline, "{method} {url} never answered");
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-        }
-    }
-}
-
-async fn session(client: &Client, identity: &str, email: &str, password: &str) -> (String, String) {
-    let body = json!({ "email": email, "password": password });
-    let reply = client.post(format!("{identity}/api/identity/sessions")).json(&body).send().await.unwrap();
-    let body: Value = reply.json().await.unwrap();
-    (body["access_token"].as_str().unwrap().to_owned(), body["refresh_token"].as_str().unwrap().to_owned())
-}
 
 async fn buyer(client: &Client, front: &str, order: &str, email: &str) -> String {
     let body = json!({ "email": email, "password": PASSWORD, "display_name": "Buyer" });
@@ -171,58 +72,22 @@ async fn purchase(client: Client, order: String, payment: String, token: String,
 
 #[tokio::test]
 async fn killing_order_and_payment_mid_checkout_loses_and_duplicates_nothing() {
-    let (Some(_), Some(brokers), Some(redis)) = (
-        agora_testkit::require("AGORA_TEST_DATABASE_URL"),
-        agora_testkit::require("AGORA_TEST_KAFKA_BROKERS"),
-        agora_testkit::require("AGORA_TEST_REDIS_URL"),
-    ) else {
-        return;
-    };
-    let database = agora_testkit::fresh_postgres_url().await.unwrap();
-    let ports: BTreeMap<&str, u16> = [("front", free_port()), ("order", free_port()), ("payment", free_port())].into();
-    let url = |p: &str| format!("http://127.0.0.1:{}", ports[p]);
-    let mut env: BTreeMap<String, String> = [
-        ("AGORA_DATABASE__URL", database.as_str()),
-        ("AGORA_DATABASE__MIGRATE_ON_START", "true"),
-        ("AGORA_BUS__BACKEND", "kafka"),
-        ("AGORA_BUS__KAFKA__BROKERS", brokers.as_str()),
-        ("AGORA_BUS__PARTITIONS", "2"),
-        ("AGORA_OUTBOX__IDLE_INTERVAL_MS", "10"),
-        // A killed process's partitions pass to its successor once the broker gives up on it; and its outbox
-        // relay lease, once that runs out.
-        ("AGORA_BUS__KAFKA__PROPERTIES__SESSION_TIMEOUT_MS", "6000"),
-        ("AGORA_OUTBOX__LEASE_SECS", "3"),
-        ("REDIS_URL", redis.as_str()),
-        ("AGORA_SETTINGS__IDENTITY__BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL),
-        ("AGORA_SETTINGS__IDENTITY__BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD),
-        ("AGORA_SETTINGS__IDENTITY__REGISTRATIONS_PER_ADDRESS", "1000"),
-        ("AGORA_SETTINGS__PAYMENT__SIMULATED__WEBHOOK_SECRET", "whsec_restart_test_secret"),
-        // An attempt cut off by the kill is looked up at the provider after this long.
-        ("AGORA_SETTINGS__PAYMENT__RECONCILE_AFTER_SECS", "3"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect();
-    env.insert("AGORA_BUS__TOPIC_PREFIX".into(), agora_testkit::unique_prefix());
-    // What the test backends need of clients (tansu: one record per producer batch).
-    for (key, value) in agora_testkit::kafka_properties() {
-        env.insert(format!("AGORA_BUS__KAFKA__PROPERTIES__{}", key.replace('.', "_").to_uppercase()), value);
+    let Some(mut env) = production_env().await else { return };
+    // A killed process's partitions pass to its successor once the broker gives up on it; and its outbox
+    // relay lease, once that runs out.
+    env.insert("AGORA_BUS__KAFKA__PROPERTIES__SESSION_TIMEOUT_MS".into(), "6000".into());
+    env.insert("AGORA_OUTBOX__LEASE_SECS".into(), "3".into());
+    env.insert("AGORA_SETTINGS__PAYMENT__SIMULATED__WEBHOOK_SECRET".into(), "whsec_restart_test_secret".into());
+    // An attempt cut off by the kill is looked up at the provider after this long.
+    env.insert("AGORA_SETTINGS__PAYMENT__RECONCILE_AFTER_SECS".into(), "3".into());
+    let mut front = Process::new("identity,catalog,cart", "restarts-front", &env);
+    let mut order = Process::new("order", "restarts-order", &env);
+    let mut payment = Process::new("payment", "restarts-payment", &env);
+    let mut routed = env.clone();
+    route(&mut routed, &[("identity", &front), ("catalog", &front), ("cart", &front), ("order", &order), ("payment", &payment)]);
+    for p in [&mut front, &mut order, &mut payment] {
+        p.env = routed.clone();
     }
-    for (service, process) in
-        [("identity", "front"), ("catalog", "front"), ("cart", "front"), ("order", "order"), ("payment", "payment")]
-    {
-        env.insert(format!("AGORA_URLS__{}", service.to_uppercase()), format!("{}/api/{service}", url(process)));
-    }
-    let process = |services: &'static str, name: &str| Process {
-        services,
-        port: ports[name],
-        env: env.clone(),
-        dir: tempfile::Builder::new().prefix(&format!("agora-restarts-{name}-")).tempdir().unwrap().keep(),
-        child: None,
-    };
-    let mut front = process("identity,catalog,cart", "front");
-    let mut order = process("order", "order");
-    let mut payment = process("payment", "payment");
     for p in [&mut front, &mut order, &mut payment] {
         p.spawn();
     }
@@ -230,7 +95,7 @@ async fn killing_order_and_payment_mid_checkout_loses_and_duplicates_nothing() {
         p.wait_until_ready().await;
     }
     let client = Client::new();
-    let (front_url, order_url, payment_url) = (url("front"), url("order"), url("payment"));
+    let (front_url, order_url, payment_url) = (front.url(), order.url(), payment.url());
 
     // A seller with one product of 100 units.
     let (admin, _) = session(&client, &front_url, ADMIN_EMAIL, ADMIN_PASSWORD).await;

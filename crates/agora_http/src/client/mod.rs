@@ -72,6 +72,10 @@ impl ServiceClient {
     /// A request to `path` under the service's base URL, with the visitor's token if given.
     pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
         let mut request = self.http.request(method, format!("{}{path}", self.base));
+        // The call continues the caller's trace in the other service.
+        if let Some(traceparent) = agora_bus::trace::current_traceparent() {
+            request = request.header(agora_bus::trace::TRACEPARENT, traceparent);
+        }
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }

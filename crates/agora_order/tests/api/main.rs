@@ -12,3 +12,4 @@ mod checkout;
 mod concurrency;
 mod fulfilment;
 mod harness;
+mod traces;

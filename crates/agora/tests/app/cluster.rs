@@ -1,0 +1,163 @@
+//! Several `agora serve --services …` processes on real PostgreSQL, Redis and a Kafka-protocol broker, as
+//! the distributed mode runs them: their shared environment, starting, killing and restarting them, and the
+//! HTTP calls the tests drive them with.
+
+use std::collections::BTreeMap;
+use std::net::TcpListener;
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use agora_testkit::api::{ADMIN_EMAIL, ADMIN_PASSWORD};
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::binary::agora;
+
+/// One `agora serve --services …` process, restartable on the same port and data directory.
+pub struct Process {
+    pub services: &'static str,
+    pub port: u16,
+    pub env: BTreeMap<String, String>,
+    /// Kept after the test (logs in `serve.log`), so a failure can be read.
+    pub dir: std::path::PathBuf,
+    child: Option<Child>,
+}
+
+impl Process {
+    /// A process of `services` named `name` (its data directory's prefix), not started yet.
+    pub fn new(services: &'static str, name: &str, env: &BTreeMap<String, String>) -> Process {
+        Process {
+            services,
+            port: free_port(),
+            env: env.clone(),
+            dir: tempfile::Builder::new().prefix(&format!("agora-{name}-")).tempdir().unwrap().keep(),
+            child: None,
+        }
+    }
+
+    pub fn spawn(&mut self) {
+        let mut command = agora();
+        command
+            .args(["serve", "--services", self.services, "--listen", &format!("127.0.0.1:{}", self.port)])
+            .arg("--data-dir")
+            .arg(&self.dir)
+            .envs(&self.env)
+            .stdout(Stdio::null())
+            .stderr(std::fs::OpenOptions::new().create(true).append(true).open(self.dir.join("serve.log")).unwrap());
+        self.child = Some(command.spawn().unwrap());
+    }
+
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            child.kill().unwrap();
+            child.wait().unwrap();
+        }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub async fn wait_until_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if let Ok(reply) = reqwest::get(format!("{}/readyz", self.url())).await
+                && reply.status() == StatusCode::OK
+            {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{} did not become ready", self.services);
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The environment every process of one test shares: a fresh PostgreSQL database, the test broker under a
+/// topic prefix of its own, Redis, and the bootstrap admin. `None` when the backends are not available.
+pub async fn production_env() -> Option<BTreeMap<String, String>> {
+    let (Some(_), Some(brokers), Some(redis)) = (
+        agora_testkit::require("AGORA_TEST_DATABASE_URL"),
+        agora_testkit::require("AGORA_TEST_KAFKA_BROKERS"),
+        agora_testkit::require("AGORA_TEST_REDIS_URL"),
+    ) else {
+        return None;
+    };
+    let database = agora_testkit::fresh_postgres_url().await.unwrap();
+    let mut env: BTreeMap<String, String> = [
+        ("AGORA_DATABASE__URL", database.as_str()),
+        ("AGORA_DATABASE__MIGRATE_ON_START", "true"),
+        ("AGORA_BUS__BACKEND", "kafka"),
+        ("AGORA_BUS__KAFKA__BROKERS", brokers.as_str()),
+        ("AGORA_BUS__PARTITIONS", "2"),
+        ("AGORA_OUTBOX__IDLE_INTERVAL_MS", "10"),
+        ("REDIS_URL", redis.as_str()),
+        ("AGORA_SETTINGS__IDENTITY__BOOTSTRAP_ADMIN_EMAIL", ADMIN_EMAIL),
+        ("AGORA_SETTINGS__IDENTITY__BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD),
+        ("AGORA_SETTINGS__IDENTITY__REGISTRATIONS_PER_ADDRESS", "1000"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    env.insert("AGORA_BUS__TOPIC_PREFIX".into(), agora_testkit::unique_prefix());
+    // What the test backends need of clients (tansu: one record per producer batch).
+    for (key, value) in agora_testkit::kafka_properties() {
+        env.insert(format!("AGORA_BUS__KAFKA__PROPERTIES__{}", key.replace('.', "_").to_uppercase()), value);
+    }
+    Some(env)
+}
+
+/// Points each service's REST base URL at the process that runs it.
+pub fn route(env: &mut BTreeMap<String, String>, services: &[(&str, &Process)]) {
+    for (service, process) in services {
+        env.insert(format!("AGORA_URLS__{}", service.to_uppercase()), format!("{}/api/{service}", process.url()));
+    }
+}
+
+/// Sends a request until the service answers (a killed process refuses connections for a while).
+pub async fn call(
+    client: &Client,
+    method: Method,
+    url: &str,
+    token: &str,
+    body: Option<&Value>,
+    key: Option<&str>,
+) -> (u16, Value) {
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let mut request = client.request(method.clone(), url).bearer_auth(token);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
+        }
+        match request.send().await {
+            Ok(reply) if !reply.status().is_server_error() => {
+                let status = reply.status().as_u16();
+                return (status, reply.json().await.unwrap_or(Value::Null));
+            }
+            _ => {
+                assert!(Instant::now() < deadline, "{method} {url} never answered");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+}
+
+/// Signs in; answers the access and refresh tokens.
+pub async fn session(client: &Client, identity: &str, email: &str, password: &str) -> (String, String) {
+    let body = json!({ "email": email, "password": password });
+    let reply = client.post(format!("{identity}/api/identity/sessions")).json(&body).send().await.unwrap();
+    let body: Value = reply.json().await.unwrap();
+    (body["access_token"].as_str().unwrap().to_owned(), body["refresh_token"].as_str().unwrap().to_owned())
+}

@@ -1,0 +1,171 @@
+//! Chat across instances: two `agora serve --services chat` processes on one database and the real broker.
+//! A message posted on one instance reaches the recipient's socket held by the other (through the one
+//! `chat.messages` topic every instance follows), and a client that was away and reconnects receives what it
+//! missed. A third user's socket on either instance receives none of it.
+
+use std::time::Duration;
+
+use agora_testkit::api::{ADMIN_EMAIL, ADMIN_PASSWORD, DESCRIPTION, PASSWORD};
+use futures::{SinkExt, StreamExt};
+use reqwest::{Client, Method};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::cluster::{Process, call, production_env, route, session};
+
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// An authenticated chat socket.
+struct Socket(Ws);
+
+impl Socket {
+    async fn open(process: &Process, token: &str) -> Socket {
+        let url = format!("ws://127.0.0.1:{}/api/chat/ws", process.port);
+        let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        ws.send(Message::text(json!({ "type": "auth", "token": token }).to_string())).await.unwrap();
+        let mut socket = Socket(ws);
+        socket.expect("ready", Duration::from_secs(10)).await;
+        socket
+    }
+
+    async fn send(&mut self, frame: Value) {
+        self.0.send(Message::text(frame.to_string())).await.unwrap();
+    }
+
+    /// The next frame of type `kind`, skipping others; `None` after `within`.
+    async fn next_of(&mut self, kind: &str, within: Duration) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let next = tokio::time::timeout_at(deadline, self.0.next()).await.ok()??;
+            if let Ok(Message::Text(text)) = next {
+                let frame: Value = serde_json::from_str(&text).unwrap();
+                if frame["type"] == kind {
+                    return Some(frame);
+                }
+            }
+        }
+    }
+
+    async fn expect(&mut self, kind: &str, within: Duration) -> Value {
+        self.next_of(kind, within).await.unwrap_or_else(|| panic!("no {kind} frame within {within:?}"))
+    }
+
+    /// The next message frame's body.
+    async fn message(&mut self) -> String {
+        let frame = self.expect("message", Duration::from_secs(20)).await;
+        frame["message"]["body"].as_str().unwrap().to_owned()
+    }
+}
+
+async fn register(client: &Client, identity: &str, email: &str, name: &str) -> String {
+    let body = json!({ "email": email, "password": PASSWORD, "display_name": name });
+    let reply = client.post(format!("{identity}/api/identity/users")).json(&body).send().await.unwrap();
+    assert_eq!(reply.status(), 201);
+    session(client, identity, email, PASSWORD).await.0
+}
+
+#[tokio::test]
+async fn a_message_posted_on_one_chat_instance_reaches_a_socket_on_the_other_and_a_returning_client_catches_up() {
+    let Some(env) = production_env().await else { return };
+    let mut front = Process::new("identity,catalog", "live-front", &env);
+    let mut chat_a = Process::new("chat", "live-chat-a", &env);
+    let mut chat_b = Process::new("chat", "live-chat-b", &env);
+    let mut routed = env.clone();
+    route(&mut routed, &[("identity", &front), ("catalog", &front), ("chat", &chat_a)]);
+    for p in [&mut front, &mut chat_a, &mut chat_b] {
+        p.env = routed.clone();
+        p.spawn();
+    }
+    for p in [&front, &chat_a, &chat_b] {
+        p.wait_until_ready().await;
+    }
+    let client = Client::new();
+    let identity = front.url();
+
+    // A seller with a product, a buyer, and someone else.
+    let (admin, _) = session(&client, &identity, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let seller = register(&client, &identity, "seller@example.com", "Sam Seller").await;
+    let application = json!({ "shop_name": "Sturdy Shop", "description": DESCRIPTION });
+    let (_, application) = call(
+        &client,
+        Method::POST,
+        &format!("{identity}/api/identity/seller-applications"),
+        &seller,
+        Some(&application),
+        None,
+    )
+    .await;
+    let approve =
+        format!("{identity}/api/identity/admin/seller-applications/{}/approve", application["id"].as_str().unwrap());
+    assert_eq!(call(&client, Method::POST, &approve, &admin, None, None).await.0, 200);
+    let (seller, _) = session(&client, &identity, "seller@example.com", PASSWORD).await;
+    let (_, category) = call(
+        &client,
+        Method::POST,
+        &format!("{identity}/api/catalog/categories"),
+        &admin,
+        Some(&json!({ "name": "Things" })),
+        None,
+    )
+    .await;
+    let product = json!({
+        "title": "Sturdy Mug", "description": "Survives anything.", "price": { "amount_minor": 900, "currency": "EUR" },
+        "category_id": category["id"], "attributes": [], "stock": 5,
+    });
+    let (status, product) =
+        call(&client, Method::POST, &format!("{identity}/api/catalog/products"), &seller, Some(&product), None).await;
+    assert_eq!(status, 201, "{product}");
+    let buyer = register(&client, &identity, "buyer@example.com", "Bea Buyer").await;
+    let stranger = register(&client, &identity, "stranger@example.com", "Nosy Parker").await;
+
+    // The buyer opens the conversation on instance A.
+    let (status, conversation) = call(
+        &client,
+        Method::POST,
+        &format!("{}/api/chat/conversations", chat_a.url()),
+        &buyer,
+        Some(&json!({ "product_id": product["id"] })),
+        None,
+    )
+    .await;
+    assert_eq!(status, 201, "{conversation}");
+    let id = conversation["id"].as_str().unwrap().to_owned();
+
+    // Buyer on A, seller and stranger on B.
+    let mut buyer_socket = Socket::open(&chat_a, &buyer).await;
+    let mut seller_socket = Socket::open(&chat_b, &seller).await;
+    let mut stranger_on_b = Socket::open(&chat_b, &stranger).await;
+    let mut stranger_on_a = Socket::open(&chat_a, &stranger).await;
+
+    buyer_socket.send(json!({ "type": "send", "conversation_id": id, "body": "Is it dishwasher safe?" })).await;
+    assert_eq!(seller_socket.message().await, "Is it dishwasher safe?", "A's message reached B's socket");
+
+    let reply = format!("{}/api/chat/conversations/{id}/messages", chat_b.url());
+    let (status, _) = call(&client, Method::POST, &reply, &seller, Some(&json!({ "body": "Yes, it is." })), None).await;
+    assert_eq!(status, 201);
+    assert_eq!(buyer_socket.message().await, "Yes, it is.", "B's message reached A's socket");
+
+    // The seller goes away; three messages are posted meanwhile; back on B, a resume brings exactly them.
+    drop(seller_socket);
+    let post = format!("{}/api/chat/conversations/{id}/messages", chat_a.url());
+    for body in ["One more thing", "Does it come in blue?", "Thanks!"] {
+        let (status, _) = call(&client, Method::POST, &post, &buyer, Some(&json!({ "body": body })), None).await;
+        assert_eq!(status, 201);
+    }
+    let mut seller_socket = Socket::open(&chat_b, &seller).await;
+    seller_socket.send(json!({ "type": "resume", "conversations": { id.clone(): 2 } })).await;
+    let mut caught_up = Vec::new();
+    for _ in 0..3 {
+        caught_up.push(seller_socket.message().await);
+    }
+    assert_eq!(caught_up, ["One more thing", "Does it come in blue?", "Thanks!"]);
+
+    // Someone else's sockets, on either instance, got none of it; asking for the conversation is refused.
+    for socket in [&mut stranger_on_a, &mut stranger_on_b] {
+        assert!(socket.next_of("message", Duration::from_millis(500)).await.is_none(), "a stranger got a message");
+        socket.send(json!({ "type": "resume", "conversations": { id.clone(): 0 } })).await;
+        let refused = socket.expect("error", Duration::from_secs(10)).await;
+        assert_eq!(refused["code"], "not_found", "{refused}");
+        assert!(socket.next_of("message", Duration::from_millis(300)).await.is_none());
+    }
+}
