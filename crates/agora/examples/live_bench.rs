@@ -86,9 +86,12 @@ async fn post(client: &Client, url: &str, token: Option<&str>, body: &Value) -> 
 }
 
 async fn sign_in(client: &Client, front: &str, email: &str, password: &str) -> (String, String) {
-    let body = post(client, &format!("{front}/api/identity/sessions"), None, &json!({ "email": email, "password": password })).await;
+    let body =
+        post(client, &format!("{front}/api/identity/sessions"), None, &json!({ "email": email, "password": password }))
+            .await;
     let token = body["access_token"].as_str().unwrap().to_owned();
-    let me: Value = client.get(format!("{front}/api/identity/me")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let me: Value =
+        client.get(format!("{front}/api/identity/me")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
     (token, me["id"].as_str().unwrap_or_default().to_owned())
 }
 
@@ -103,8 +106,13 @@ async fn connect(
     chat: &str,
     token: &str,
 ) -> (
-    futures::stream::SplitSink<tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>, Message>,
-    futures::stream::SplitStream<tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>>,
+    futures::stream::SplitSink<
+        tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+        Message,
+    >,
+    futures::stream::SplitStream<
+        tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    >,
 ) {
     let url = format!("{}/api/chat/ws", chat.replacen("http", "ws", 1));
     let (socket, _) = tokio_tungstenite::connect_async(url).await.expect("connect");
@@ -144,15 +152,18 @@ async fn main() {
     // Five approved sellers with ten products each.
     eprintln!("setting up {SELLERS} sellers, {} buyers and {IDLE_USERS} idle users", args.pairs);
     let (admin, _) = sign_in(&client, front, &args.admin_email, &args.admin_password).await;
-    let category = post(&client, &format!("{front}/api/catalog/categories"), Some(&admin), &json!({ "name": "Bench" })).await;
+    let category =
+        post(&client, &format!("{front}/api/catalog/categories"), Some(&admin), &json!({ "name": "Bench" })).await;
     let mut products = Vec::new();
     let mut sellers = Vec::new();
     for s in 0..SELLERS {
         let email = format!("seller{s}@bench.example");
         let token = register(&client, front, &email, &format!("Seller {s}")).await;
         let application = json!({ "shop_name": format!("Bench Shop {s}"), "description": "A shop made by the benchmark to talk about its products." });
-        let application = post(&client, &format!("{front}/api/identity/seller-applications"), Some(&token), &application).await;
-        let approve = format!("{front}/api/identity/admin/seller-applications/{}/approve", application["id"].as_str().unwrap());
+        let application =
+            post(&client, &format!("{front}/api/identity/seller-applications"), Some(&token), &application).await;
+        let approve =
+            format!("{front}/api/identity/admin/seller-applications/{}/approve", application["id"].as_str().unwrap());
         post(&client, &approve, Some(&admin), &json!({})).await;
         let (token, id) = sign_in(&client, front, &email, PASSWORD).await;
         for p in 0..PRODUCTS_PER_SELLER {
@@ -173,7 +184,9 @@ async fn main() {
     for b in 0..args.pairs {
         let token = register(&client, front, &format!("buyer{b}@bench.example"), &format!("Buyer {b}")).await;
         let product = &products[b % products.len()];
-        let conversation = post(&client, &format!("{chat}/api/chat/conversations"), Some(&token), &json!({ "product_id": product })).await;
+        let conversation =
+            post(&client, &format!("{chat}/api/chat/conversations"), Some(&token), &json!({ "product_id": product }))
+                .await;
         buyers.push((token, conversation["id"].as_str().unwrap().to_owned()));
     }
     let mut idle_tokens = Vec::new();
@@ -210,7 +223,13 @@ async fn main() {
                 if frame["type"] != "message" {
                     continue;
                 }
-                let Some(n) = frame["message"]["body"].as_str().and_then(|b| b.strip_prefix("bench ")).and_then(|n| n.parse::<u64>().ok()) else { continue };
+                let Some(n) = frame["message"]["body"]
+                    .as_str()
+                    .and_then(|b| b.strip_prefix("bench "))
+                    .and_then(|n| n.parse::<u64>().ok())
+                else {
+                    continue;
+                };
                 if let Some(at) = sent_at.lock().unwrap().remove(&n) {
                     latencies.lock().unwrap().push(received.duration_since(at).as_secs_f64() * 1000.0);
                 }
@@ -257,7 +276,8 @@ async fn main() {
                 break;
             }
             let b = (n as usize) % buyer_sinks.len();
-            let frame = json!({ "type": "send", "conversation_id": buyers[b].1, "body": format!("bench {n}") }).to_string();
+            let frame =
+                json!({ "type": "send", "conversation_id": buyers[b].1, "body": format!("bench {n}") }).to_string();
             sent_at.lock().unwrap().insert(n, Instant::now());
             buyer_sinks[b].send(Message::text(frame)).await.unwrap();
             n += 1;
@@ -273,7 +293,12 @@ async fn main() {
     let lost = sent_at.lock().unwrap().len();
     let mut sorted = latencies.lock().unwrap().clone();
     sorted.sort_by(f64::total_cmp);
-    let (p50, p90, p99, max) = (percentile(&sorted, 50.0), percentile(&sorted, 90.0), percentile(&sorted, 99.0), sorted.last().copied().unwrap_or(f64::NAN));
+    let (p50, p90, p99, max) = (
+        percentile(&sorted, 50.0),
+        percentile(&sorted, 90.0),
+        percentile(&sorted, 99.0),
+        sorted.last().copied().unwrap_or(f64::NAN),
+    );
     let report = format!(
         "| measure | value |\n|---|---|\n\
          | sockets held by the chat process | {} ({} carrying traffic, {} idle) |\n\
@@ -287,7 +312,11 @@ async fn main() {
          | delivery latency p90 | {p90:.1} ms |\n\
          | delivery latency p99 | {p99:.1} ms |\n\
          | delivery latency max | {max:.1} ms |\n",
-        args.connections, active, idle, total as f64 / load_secs, sorted.len()
+        args.connections,
+        active,
+        idle,
+        total as f64 / load_secs,
+        sorted.len()
     );
     println!("{report}");
     if let Some(out) = args.out {

@@ -45,10 +45,8 @@ fn provider(telemetry: &TelemetryConfig, services: &str) -> SdkTracerProvider {
     if telemetry.otlp_endpoint.is_empty() {
         return builder.build();
     }
-    let exporter = opentelemetry_otlp::SpanExporter::builder()
-        .with_http()
-        .with_endpoint(telemetry.otlp_endpoint.clone())
-        .build();
+    let exporter =
+        opentelemetry_otlp::SpanExporter::builder().with_http().with_endpoint(telemetry.otlp_endpoint.clone()).build();
     match exporter {
         Ok(exporter) => builder.with_batch_exporter(exporter).build(),
         Err(err) => {

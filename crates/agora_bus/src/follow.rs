@@ -66,7 +66,9 @@ pub async fn follow(
                 for message in messages {
                     match Envelope::from_slice(&message.payload) {
                         Ok(envelope) => on_event(envelope),
-                        Err(err) => tracing::warn!(error = %err, topic = %message.topic, "skipping an unreadable event"),
+                        Err(err) => {
+                            tracing::warn!(error = %err, topic = %message.topic, "skipping an unreadable event")
+                        }
                     }
                 }
             }

@@ -43,9 +43,7 @@ pub fn apply(router: Router, limits: &HttpLimits) -> Router {
         let span =
             tracing::info_span!("request", method = %request.method(), uri = %request.uri().path(), request.id = %id);
         // A call from another service (or a traced client) continues its trace.
-        if let Some(traceparent) =
-            request.headers().get(agora_bus::trace::TRACEPARENT).and_then(|v| v.to_str().ok())
-        {
+        if let Some(traceparent) = request.headers().get(agora_bus::trace::TRACEPARENT).and_then(|v| v.to_str().ok()) {
             agora_bus::trace::continue_trace(&span, traceparent);
         }
         span

@@ -8,8 +8,10 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use agora_testkit::api::{ADMIN_EMAIL, ADMIN_PASSWORD};
+use futures::{SinkExt, StreamExt};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::Message;
 
 use crate::binary::agora;
 
@@ -160,4 +162,84 @@ pub async fn session(client: &Client, identity: &str, email: &str, password: &st
     let reply = client.post(format!("{identity}/api/identity/sessions")).json(&body).send().await.unwrap();
     let body: Value = reply.json().await.unwrap();
     (body["access_token"].as_str().unwrap().to_owned(), body["refresh_token"].as_str().unwrap().to_owned())
+}
+
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// An authenticated chat socket.
+/// An authenticated socket, and its user's id.
+pub struct Socket(Ws, String);
+
+impl Socket {
+    /// Opens `/api/chat/ws` of the service at `base` (`http://…`) and authenticates with `token`.
+    pub async fn open(base: &str, token: &str) -> Socket {
+        Socket::open_at(&format!("{}/api/chat/ws", base.replacen("http", "ws", 1)), token).await
+    }
+
+    /// Opens the socket at `url` (`ws://…/api/<service>/ws`) and authenticates with `token`.
+    pub async fn open_at(url: &str, token: &str) -> Socket {
+        let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+        ws.send(Message::text(json!({ "type": "auth", "token": token }).to_string())).await.unwrap();
+        let mut socket = Socket(ws, String::new());
+        let ready = socket.expect("ready", Duration::from_secs(10)).await;
+        socket.1 = ready["user_id"].as_str().unwrap().to_owned();
+        socket
+    }
+
+    pub async fn send(&mut self, frame: Value) {
+        self.0.send(Message::text(frame.to_string())).await.unwrap();
+    }
+
+    /// The next frame of type `kind`, skipping others; `None` after `within`.
+    pub async fn next_of(&mut self, kind: &str, within: Duration) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let next = tokio::time::timeout_at(deadline, self.0.next()).await.ok()??;
+            if let Ok(Message::Text(text)) = next {
+                let frame: Value = serde_json::from_str(&text).unwrap();
+                if frame["type"] == kind {
+                    return Some(frame);
+                }
+            }
+        }
+    }
+
+    pub async fn expect(&mut self, kind: &str, within: Duration) -> Value {
+        self.next_of(kind, within).await.unwrap_or_else(|| panic!("no {kind} frame within {within:?}"))
+    }
+
+    /// The body of the next message someone else sent (the socket also sees its own user's messages).
+    pub async fn message(&mut self) -> String {
+        loop {
+            let frame = self.expect("message", Duration::from_secs(20)).await;
+            if frame["message"]["sender_id"] != self.1.as_str() {
+                return frame["message"]["body"].as_str().unwrap().to_owned();
+            }
+        }
+    }
+}
+
+/// A TCP proxy that spreads connections over several instances of a service in turn, skipping an instance
+/// that refuses (as a Kubernetes Service spreads over ready pods). Answers its port.
+pub async fn round_robin(upstreams: Vec<u16>) -> u16 {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let (upstreams, next) = (upstreams.clone(), next.clone());
+            tokio::spawn(async move {
+                let first = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                for i in 0..upstreams.len() {
+                    let port = upstreams[(first + i) % upstreams.len()];
+                    let connect = tokio::net::TcpStream::connect(("127.0.0.1", port));
+                    if let Ok(Ok(mut upstream)) = tokio::time::timeout(Duration::from_secs(1), connect).await {
+                        let _ = tokio::io::copy_bidirectional(&mut client, &mut upstream).await;
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    port
 }

@@ -6,56 +6,10 @@
 use std::time::Duration;
 
 use agora_testkit::api::{ADMIN_EMAIL, ADMIN_PASSWORD, DESCRIPTION, PASSWORD};
-use futures::{SinkExt, StreamExt};
 use reqwest::{Client, Method};
-use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::Message;
+use serde_json::json;
 
-use crate::cluster::{Process, call, production_env, route, session};
-
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// An authenticated chat socket.
-struct Socket(Ws);
-
-impl Socket {
-    async fn open(process: &Process, token: &str) -> Socket {
-        let url = format!("ws://127.0.0.1:{}/api/chat/ws", process.port);
-        let (mut ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
-        ws.send(Message::text(json!({ "type": "auth", "token": token }).to_string())).await.unwrap();
-        let mut socket = Socket(ws);
-        socket.expect("ready", Duration::from_secs(10)).await;
-        socket
-    }
-
-    async fn send(&mut self, frame: Value) {
-        self.0.send(Message::text(frame.to_string())).await.unwrap();
-    }
-
-    /// The next frame of type `kind`, skipping others; `None` after `within`.
-    async fn next_of(&mut self, kind: &str, within: Duration) -> Option<Value> {
-        let deadline = tokio::time::Instant::now() + within;
-        loop {
-            let next = tokio::time::timeout_at(deadline, self.0.next()).await.ok()??;
-            if let Ok(Message::Text(text)) = next {
-                let frame: Value = serde_json::from_str(&text).unwrap();
-                if frame["type"] == kind {
-                    return Some(frame);
-                }
-            }
-        }
-    }
-
-    async fn expect(&mut self, kind: &str, within: Duration) -> Value {
-        self.next_of(kind, within).await.unwrap_or_else(|| panic!("no {kind} frame within {within:?}"))
-    }
-
-    /// The next message frame's body.
-    async fn message(&mut self) -> String {
-        let frame = self.expect("message", Duration::from_secs(20)).await;
-        frame["message"]["body"].as_str().unwrap().to_owned()
-    }
-}
+use crate::cluster::{Process, Socket, call, production_env, route, session};
 
 async fn register(client: &Client, identity: &str, email: &str, name: &str) -> String {
     let body = json!({ "email": email, "password": PASSWORD, "display_name": name });
@@ -132,10 +86,10 @@ async fn a_message_posted_on_one_chat_instance_reaches_a_socket_on_the_other_and
     let id = conversation["id"].as_str().unwrap().to_owned();
 
     // Buyer on A, seller and stranger on B.
-    let mut buyer_socket = Socket::open(&chat_a, &buyer).await;
-    let mut seller_socket = Socket::open(&chat_b, &seller).await;
-    let mut stranger_on_b = Socket::open(&chat_b, &stranger).await;
-    let mut stranger_on_a = Socket::open(&chat_a, &stranger).await;
+    let mut buyer_socket = Socket::open(&chat_a.url(), &buyer).await;
+    let mut seller_socket = Socket::open(&chat_b.url(), &seller).await;
+    let mut stranger_on_b = Socket::open(&chat_b.url(), &stranger).await;
+    let mut stranger_on_a = Socket::open(&chat_a.url(), &stranger).await;
 
     buyer_socket.send(json!({ "type": "send", "conversation_id": id, "body": "Is it dishwasher safe?" })).await;
     assert_eq!(seller_socket.message().await, "Is it dishwasher safe?", "A's message reached B's socket");
@@ -152,7 +106,7 @@ async fn a_message_posted_on_one_chat_instance_reaches_a_socket_on_the_other_and
         let (status, _) = call(&client, Method::POST, &post, &buyer, Some(&json!({ "body": body })), None).await;
         assert_eq!(status, 201);
     }
-    let mut seller_socket = Socket::open(&chat_b, &seller).await;
+    let mut seller_socket = Socket::open(&chat_b.url(), &seller).await;
     seller_socket.send(json!({ "type": "resume", "conversations": { id.clone(): 2 } })).await;
     let mut caught_up = Vec::new();
     for _ in 0..3 {

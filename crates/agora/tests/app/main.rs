@@ -6,6 +6,8 @@
 mod admin_cli;
 mod binary;
 mod cluster;
+mod deploy;
+mod journey;
 mod live;
 mod notes;
 mod plumbing;

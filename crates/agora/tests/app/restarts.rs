@@ -84,7 +84,10 @@ async fn killing_order_and_payment_mid_checkout_loses_and_duplicates_nothing() {
     let mut order = Process::new("order", "restarts-order", &env);
     let mut payment = Process::new("payment", "restarts-payment", &env);
     let mut routed = env.clone();
-    route(&mut routed, &[("identity", &front), ("catalog", &front), ("cart", &front), ("order", &order), ("payment", &payment)]);
+    route(
+        &mut routed,
+        &[("identity", &front), ("catalog", &front), ("cart", &front), ("order", &order), ("payment", &payment)],
+    );
     for p in [&mut front, &mut order, &mut payment] {
         p.env = routed.clone();
     }

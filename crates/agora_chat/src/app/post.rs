@@ -1,0 +1,84 @@
+//! Posting a message (HTTP and socket alike): in one transaction, check the sender is a participant, check
+//! their rate (counted in the database, under their sender row's lock, so it holds across instances and
+//! concurrent posts), take the next seq, store the message and emit `MessagePosted` through the outbox.
+//! After the commit the message goes to the local sockets of both participants at once.
+
+use agora_core::Timestamp;
+use agora_events::chat::{ChatEvent, MessagePosted};
+use agora_http::Caller;
+use uuid::Uuid;
+
+use super::{Chats, MessageView};
+use crate::domain::{ChatError, Message, MessageBody};
+use crate::metrics;
+use crate::store::{conversations, messages, senders, unread};
+
+impl Chats {
+    /// Posts `body` as the caller in conversation `id`.
+    pub async fn post(&self, caller: &Caller, id: Uuid, body: &str) -> Result<MessageView, ChatError> {
+        let body = MessageBody::parse("body", body, self.settings.max_message_chars)?;
+        let sender = caller.user_id;
+        let mut tx = self.db.begin().await?;
+        let (conversation, side) = self.participant(&mut tx, sender, id).await?;
+        senders::lock(&mut tx, sender, Timestamp::now()).await?;
+        // After the lock: a post that waited for the sender's previous one is timed after it.
+        let now = Timestamp::now();
+        self.check_rate(&mut tx, sender, now).await?;
+        let seq = conversations::next_seq(&mut tx, id, sender, now).await?.ok_or(ChatError::ConversationNotFound)?;
+        let message = Message {
+            id: agora_core::new_id(),
+            conversation_id: id,
+            seq,
+            sender_id: sender,
+            body: body.as_str().to_owned(),
+            sent_at: now,
+        };
+        messages::insert(&mut tx, &message).await?;
+        let recipient = conversation.other(side);
+        let recipient_unread = unread::summary(&mut tx, recipient).await?;
+        let recipient_online = self.live.presence.is_online(&mut tx, recipient).await?;
+        let event = MessagePosted {
+            conversation_id: id,
+            message_id: message.id,
+            seq,
+            sender_id: sender,
+            recipient_id: recipient,
+            buyer_id: conversation.buyer_id,
+            seller_id: conversation.seller_id,
+            product_id: conversation.product_id,
+            product_title: conversation.product_title.clone(),
+            sender_name: conversation.name(side).to_owned(),
+            body: message.body.clone(),
+            sent_at: now,
+            recipient_online,
+            recipient_unread: recipient_unread.unread,
+        };
+        let event_id = self.outbox.emit(&mut tx, &ChatEvent::MessagePosted(event)).await?;
+        // Before the commit, so the follower can never see the event before it is known as pushed here; if
+        // the commit fails, nothing is published and the mark is never consulted.
+        self.live.mark_pushed(event_id);
+        tx.commit().await?;
+        metrics::message_posted();
+        self.live.message_posted(&message, recipient, recipient_unread);
+        tracing::debug!(conversation.id = %id, message.seq = seq, "message posted");
+        Ok(MessageView::of(&message, sender))
+    }
+
+    /// Refuses a post when the sender has used up their messages in the window, saying when the oldest
+    /// that counts leaves it.
+    async fn check_rate(&self, conn: &mut sqlx::AnyConnection, sender: Uuid, now: Timestamp) -> Result<(), ChatError> {
+        let window = self.settings.rate_window();
+        let since = now.minus(window);
+        let limit = i64::from(self.settings.rate_limit);
+        let sent = messages::sent_since(conn, sender, since).await?;
+        if sent < limit {
+            return Ok(());
+        }
+        let frees = messages::sent_at_among_since(conn, sender, since, sent - limit).await?;
+        let wait_micros = frees.map_or(0, |at| at.plus(window).as_micros() - now.as_micros());
+        let secs = u64::try_from(wait_micros.max(0)).unwrap_or(0).div_ceil(1_000_000).max(1);
+        metrics::rate_limited();
+        tracing::info!(user.id = %sender, retry_after_secs = secs, "message refused: sending too fast");
+        Err(ChatError::RateLimited(secs))
+    }
+}

@@ -1,0 +1,185 @@
+//! Conversations: opened once per buyer, seller and product (the unique key decides), found by id or by
+//! buyer and product, listed per participant by recent activity, and the two counters messages and reads
+//! move — `last_seq` and each side's read seq — each moved by one conditional update.
+
+use agora_core::Timestamp;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+use uuid::Uuid;
+
+use super::uuid;
+use crate::domain::{ChatError, Conversation, Message, Side};
+
+/// The conversation's columns, with each side's name as the users read model knows it now (or as it was
+/// when the conversation was opened).
+const COLUMNS: &str = "c.id, c.buyer_id, c.seller_id, c.product_id, c.product_title, \
+     COALESCE(bu.display_name, c.buyer_name) AS buyer_name, COALESCE(su.shop_name, c.seller_name) AS seller_name, \
+     c.last_seq, c.buyer_read_seq, c.seller_read_seq, c.created_at, c.updated_at";
+
+const NAMES: &str = "LEFT JOIN users bu ON bu.user_id = c.buyer_id LEFT JOIN users su ON su.user_id = c.seller_id";
+
+/// A conversation as one participant sees it in a list: with their unread count and the last message.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub conversation: Conversation,
+    pub unread: i64,
+    pub last_message: Option<Message>,
+}
+
+/// Opens the conversation unless the buyer has one with this seller about this product; true when opened.
+pub async fn insert(conn: &mut AnyConnection, c: &Conversation) -> Result<bool, ChatError> {
+    let done = sqlx::query(
+        "INSERT INTO conversations (id, buyer_id, seller_id, product_id, product_title, buyer_name, seller_name, \
+         last_seq, buyer_read_seq, seller_read_seq, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, 0, $8, $8) \
+         ON CONFLICT (buyer_id, seller_id, product_id) DO NOTHING",
+    )
+    .bind(c.id.to_string())
+    .bind(c.buyer_id.to_string())
+    .bind(c.seller_id.to_string())
+    .bind(c.product_id.to_string())
+    .bind(&c.product_title)
+    .bind(&c.buyer_name)
+    .bind(&c.seller_name)
+    .bind(c.created_at.as_micros())
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The conversation, whoever asks: callers check the participant.
+pub async fn find(conn: &mut AnyConnection, id: Uuid) -> Result<Option<Conversation>, ChatError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM conversations c {NAMES} WHERE c.id = $1"))
+        .bind(id.to_string())
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(conversation).transpose()
+}
+
+/// The buyer's conversation about the product (a product has one seller), if opened.
+pub async fn find_of_buyer(
+    conn: &mut AnyConnection,
+    buyer: Uuid,
+    product: Uuid,
+) -> Result<Option<Conversation>, ChatError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM conversations c {NAMES} WHERE c.buyer_id = $1 AND c.product_id = $2 \
+         ORDER BY c.created_at LIMIT 1"
+    ))
+    .bind(buyer.to_string())
+    .bind(product.to_string())
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(conversation).transpose()
+}
+
+/// The conversations `viewer` is in, as they see them, most recent activity first, after the cursor
+/// `(updated_at, id)`; `ids` narrows them to some conversations. One more than `limit` tells whether there is
+/// a next page.
+pub async fn list_for(
+    conn: &mut AnyConnection,
+    viewer: Uuid,
+    after: Option<(i64, String)>,
+    only: Option<Uuid>,
+    limit: i64,
+) -> Result<Vec<Listed>, ChatError> {
+    let (at, id) = after.unwrap_or((i64::MAX, "~".to_owned()));
+    let only_clause = if only.is_some() { "AND c.id = $5" } else { "" };
+    let sql = format!(
+        "SELECT {COLUMNS}, m.id AS m_id, m.sender_id AS m_sender_id, m.body AS m_body, m.sent_at AS m_sent_at, \
+         CAST((SELECT COUNT(*) FROM messages u WHERE u.conversation_id = c.id AND u.sender_id <> $1 AND u.seq > \
+         CASE WHEN c.buyer_id = $1 THEN c.buyer_read_seq ELSE c.seller_read_seq END) AS BIGINT) AS unread \
+         FROM conversations c {NAMES} \
+         LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq \
+         WHERE (c.buyer_id = $1 OR c.seller_id = $1) {only_clause} \
+         AND (c.updated_at < $2 OR (c.updated_at = $2 AND c.id < $3)) \
+         ORDER BY c.updated_at DESC, c.id DESC LIMIT $4"
+    );
+    let mut query = sqlx::query(&sql).bind(viewer.to_string()).bind(at).bind(id).bind(limit);
+    if let Some(only) = only {
+        query = query.bind(only.to_string());
+    }
+    let rows = query.fetch_all(conn).await?;
+    rows.iter().map(listed).collect()
+}
+
+/// Takes the next seq for a message by `sender` (who must be a participant), moving the conversation's
+/// activity time; `None` when `sender` is not in the conversation. The row stays locked until the
+/// transaction ends, so concurrent posts get 1, 2, 3… without gaps (a rolled-back post gives its seq back).
+pub async fn next_seq(
+    conn: &mut AnyConnection,
+    id: Uuid,
+    sender: Uuid,
+    at: Timestamp,
+) -> Result<Option<i64>, ChatError> {
+    let seq: Option<(i64,)> = sqlx::query_as(
+        "UPDATE conversations SET last_seq = last_seq + 1, updated_at = $3 \
+         WHERE id = $1 AND (buyer_id = $2 OR seller_id = $2) RETURNING last_seq",
+    )
+    .bind(id.to_string())
+    .bind(sender.to_string())
+    .bind(at.as_micros())
+    .fetch_optional(conn)
+    .await?;
+    Ok(seq.map(|(seq,)| seq))
+}
+
+/// Marks `side` read up to `up_to` (never past the last message, never backwards); the new read seq when it
+/// moved.
+pub async fn mark_read(conn: &mut AnyConnection, id: Uuid, side: Side, up_to: i64) -> Result<Option<i64>, ChatError> {
+    let column = match side {
+        Side::Buyer => "buyer_read_seq",
+        Side::Seller => "seller_read_seq",
+    };
+    let target = "CASE WHEN $2 < last_seq THEN $2 ELSE last_seq END";
+    let moved: Option<(i64,)> = sqlx::query_as(&format!(
+        "UPDATE conversations SET {column} = {target} WHERE id = $1 AND {column} < {target} RETURNING {column}"
+    ))
+    .bind(id.to_string())
+    .bind(up_to)
+    .fetch_optional(conn)
+    .await?;
+    Ok(moved.map(|(seq,)| seq))
+}
+
+/// The buyer and the seller of a conversation.
+pub async fn participants(conn: &mut AnyConnection, id: Uuid) -> Result<Option<(Uuid, Uuid)>, ChatError> {
+    let row: Option<(String, String)> = sqlx::query_as("SELECT buyer_id, seller_id FROM conversations WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(conn)
+        .await?;
+    row.map(|(buyer, seller)| Ok((uuid(&buyer)?, uuid(&seller)?))).transpose()
+}
+
+fn conversation(row: &AnyRow) -> Result<Conversation, ChatError> {
+    Ok(Conversation {
+        id: uuid(&row.try_get::<String, _>("id")?)?,
+        buyer_id: uuid(&row.try_get::<String, _>("buyer_id")?)?,
+        seller_id: uuid(&row.try_get::<String, _>("seller_id")?)?,
+        product_id: uuid(&row.try_get::<String, _>("product_id")?)?,
+        product_title: row.try_get("product_title")?,
+        buyer_name: row.try_get("buyer_name")?,
+        seller_name: row.try_get("seller_name")?,
+        last_seq: row.try_get("last_seq")?,
+        buyer_read_seq: row.try_get("buyer_read_seq")?,
+        seller_read_seq: row.try_get("seller_read_seq")?,
+        created_at: Timestamp::from_micros(row.try_get("created_at")?),
+        updated_at: Timestamp::from_micros(row.try_get("updated_at")?),
+    })
+}
+
+fn listed(row: &AnyRow) -> Result<Listed, ChatError> {
+    let conversation = conversation(row)?;
+    let last_message = match row.try_get::<Option<String>, _>("m_id")? {
+        Some(id) => Some(Message {
+            id: uuid(&id)?,
+            conversation_id: conversation.id,
+            seq: conversation.last_seq,
+            sender_id: uuid(&row.try_get::<String, _>("m_sender_id")?)?,
+            body: row.try_get("m_body")?,
+            sent_at: Timestamp::from_micros(row.try_get("m_sent_at")?),
+        }),
+        None => None,
+    };
+    Ok(Listed { unread: row.try_get("unread")?, conversation, last_message })
+}
