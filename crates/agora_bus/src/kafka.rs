@@ -156,7 +156,16 @@ impl Broker for KafkaBroker {
             let mut list = TopicPartitionList::new();
             for topic in &topics {
                 let metadata = assigning.fetch_metadata(Some(topic), timeout)?;
-                for partition in metadata.topics().iter().flat_map(|t| t.partitions()) {
+                // A topic that does not exist yet has no partitions to follow: fail, so the follower tries
+                // again (and stays not ready) until the topic is created.
+                let found = metadata.topics().iter().find(|t| t.name() == topic.as_str());
+                let partitions = match found {
+                    Some(t) if t.error().is_none() && !t.partitions().is_empty() => t.partitions(),
+                    _ => {
+                        return Err(KafkaError::MetadataFetch(RDKafkaErrorCode::UnknownTopicOrPartition));
+                    }
+                };
+                for partition in partitions {
                     let (_, high) = assigning.fetch_watermarks(topic, partition.id(), timeout)?;
                     list.add_partition_offset(topic, partition.id(), Offset::Offset(high))?;
                 }

@@ -1,12 +1,13 @@
 //! What every page's layout shows: the title, the navigation for who is signed in, the search box, the
-//! cart link with its item count, the wishlist link for who is signed in, the CSRF token for its forms and the flash message; and how pages print
-//! dates and times.
+//! cart link with its item count, for who is signed in the wishlist link, the Messages link and the bell with
+//! their unread badges (and the live script that keeps them current), the CSRF token for its forms and the
+//! flash message; and how pages print dates and times.
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 
-use crate::session::{Flash, Session};
+use crate::session::{Flash, Session, Unread};
 
 /// A link in the header.
 pub struct NavLink {
@@ -33,6 +34,10 @@ pub struct Chrome {
     pub search: String,
     /// Units in the cart, as the session last heard.
     pub cart_count: u32,
+    /// Unread messages and notifications, as chat and notify answered for this page.
+    unread: Unread,
+    /// The path of the page, to mark the Messages link and the bell as current.
+    path: String,
     /// A page that follows something happening elsewhere reloads itself every second (no script needed).
     pub refresh: bool,
 }
@@ -79,6 +84,8 @@ impl Chrome {
             current,
             search: String::new(),
             cart_count: session.cart_count(),
+            unread: session.unread(),
+            path: path.to_owned(),
             on_cart: path == "/cart",
             on_wishlist: path == "/wishlist",
             refresh: false,
@@ -125,8 +132,35 @@ impl Chrome {
         self.on_wishlist
     }
 
+    /// The unread messages badge's number; empty when there are none or chat did not say.
+    pub fn messages_badge(&self) -> String {
+        badge(self.unread.messages)
+    }
+
+    /// The bell's number; empty when there are none or notify did not say.
+    pub fn notifications_badge(&self) -> String {
+        badge(self.unread.notifications)
+    }
+
+    /// The page is about messages (the list or a conversation).
+    pub fn is_messages_page(&self) -> bool {
+        self.path == "/messages" || self.path.starts_with("/messages/")
+    }
+
+    pub fn is_notifications_page(&self) -> bool {
+        self.path == "/notifications"
+    }
+
     pub fn is_current(&self, href: &str) -> bool {
         self.current == Some(href)
+    }
+}
+
+fn badge(count: Option<i64>) -> String {
+    match count {
+        Some(n) if n > 99 => "99+".to_owned(),
+        Some(n) if n > 0 => n.to_string(),
+        _ => String::new(),
     }
 }
 

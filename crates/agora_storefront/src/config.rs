@@ -13,6 +13,9 @@ pub struct StorefrontSettings {
     pub secure_cookies: String,
     /// How long a call to another service may take before the page says it is unavailable, in milliseconds.
     pub service_timeout_ms: u64,
+    /// How long a page waits for chat's and notify's unread counts for its header, in milliseconds; a
+    /// service slower than this only loses its badge on that page.
+    pub header_timeout_ms: u64,
     /// Products as signed-out visitors see them are kept this long, in milliseconds (0: never).
     pub catalog_cache_ms: u64,
     /// The marketplace's currency (ISO 4217), in which sellers' price fields are sent to catalog. It must be
@@ -29,6 +32,7 @@ impl Default for StorefrontSettings {
             cookie_key: String::new(),
             secure_cookies: "auto".to_owned(),
             service_timeout_ms: 5000,
+            header_timeout_ms: 500,
             catalog_cache_ms: 5000,
             currency: "EUR".to_owned(),
             max_upload_bytes: 5 * 1024 * 1024,

@@ -6,11 +6,14 @@ mod assets;
 mod cart;
 mod catalog;
 mod chart;
+mod chat;
 mod chrome;
 pub mod config;
 mod error;
 mod form;
 mod identity;
+mod live;
+mod notify;
 mod order;
 mod pages;
 mod payment;
@@ -33,7 +36,9 @@ pub use config::StorefrontSettings;
 
 use crate::cart::CartClient;
 use crate::catalog::CatalogClient;
+use crate::chat::ChatClient;
 use crate::identity::IdentityClient;
+use crate::notify::NotifyClient;
 use crate::order::OrderClient;
 use crate::payment::PaymentClient;
 use crate::wishlist::WishlistClient;
@@ -47,6 +52,8 @@ pub struct Storefront {
     order: OrderClient,
     payment: PaymentClient,
     wishlist: WishlistClient,
+    chat: ChatClient,
+    notify: NotifyClient,
     /// The marketplace's currency, for the prices sellers type.
     currency: Currency,
     /// Largest picture a seller may upload, in bytes.
@@ -132,26 +139,30 @@ impl Service for StorefrontService {
         if settings.max_upload_bytes == 0 {
             return Err(start_error("settings.storefront.max_upload_bytes must be greater than zero"));
         }
-        // The buying pages need cart, order and payment, the wishlist page wishlist; without one they say it
-        // is unavailable, and the rest of the storefront works on.
-        let buying_url = |service: &str| {
+        // The buying pages need cart, order and payment, the wishlist page wishlist, the messages chat and the
+        // notifications notify; without one they say it is unavailable, and the rest of the storefront works
+        // on (the header just shows no badge).
+        let service_url = |service: &str| {
             let url = ctx.base_urls.get(service).cloned();
             if url.is_none() {
                 tracing::warn!(
                     service,
-                    "the storefront has no URL for {service}: buying pages will say it is unavailable (set urls.{service})"
+                    "the storefront has no URL for {service}: pages that need it will say it is unavailable (set urls.{service})"
                 );
             }
             url
         };
         let timeout = Duration::from_millis(settings.service_timeout_ms);
+        let header_timeout = Duration::from_millis(settings.header_timeout_ms);
         let app = Storefront {
             identity: IdentityClient::new(identity_url, timeout),
             catalog: CatalogClient::new(catalog_url, timeout, Duration::from_millis(settings.catalog_cache_ms)),
-            cart: CartClient::new(buying_url("cart"), timeout),
-            order: OrderClient::new(buying_url("order"), timeout),
-            payment: PaymentClient::new(buying_url("payment"), timeout),
-            wishlist: WishlistClient::new(buying_url("wishlist"), timeout),
+            cart: CartClient::new(service_url("cart"), timeout),
+            order: OrderClient::new(service_url("order"), timeout),
+            payment: PaymentClient::new(service_url("payment"), timeout),
+            wishlist: WishlistClient::new(service_url("wishlist"), timeout),
+            chat: ChatClient::new(service_url("chat"), timeout, header_timeout),
+            notify: NotifyClient::new(service_url("notify"), timeout, header_timeout),
             currency,
             max_upload_bytes: settings.max_upload_bytes,
             cookie_key,

@@ -26,6 +26,14 @@ const COOKIE: &str = "agora_session";
 /// Refresh the access token when it has less than this many seconds left.
 const REFRESH_MARGIN_SECS: i64 = 30;
 
+/// Unread messages (chat) and notifications (notify) for the header's badges; `None` when the service did
+/// not answer in time (the page shows no badge then).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Unread {
+    pub messages: Option<i64>,
+    pub notifications: Option<i64>,
+}
+
 /// A message shown once on the next page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flash {
@@ -102,14 +110,37 @@ fn new_csrf() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// The session of the current request, shared between the middleware and the handler.
+/// The session of the current request, shared between the middleware and the handler; with the header's
+/// unread counts for this request (asked of chat and notify, never kept in the cookie).
 #[derive(Clone)]
-pub struct Session(Arc<Mutex<SessionData>>);
+pub struct Session {
+    data: Arc<Mutex<SessionData>>,
+    unread: Arc<Mutex<Unread>>,
+}
 
 impl Session {
+    fn new(data: SessionData) -> Session {
+        Session { data: Arc::new(Mutex::new(data)), unread: Arc::default() }
+    }
+
     fn with<T>(&self, f: impl FnOnce(&mut SessionData) -> T) -> T {
-        let mut data = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut data = self.data.lock().unwrap_or_else(PoisonError::into_inner);
         f(&mut data)
+    }
+
+    /// The header's unread counts, as far as they are known for this request.
+    pub fn unread(&self) -> Unread {
+        *self.unread.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn set_unread(&self, unread: Unread) {
+        *self.unread.lock().unwrap_or_else(PoisonError::into_inner) = unread;
+    }
+
+    /// `n` unread messages were just read (the page marked them read after the header asked chat).
+    pub fn messages_read(&self, n: i64) {
+        let mut unread = self.unread.lock().unwrap_or_else(PoisonError::into_inner);
+        unread.messages = unread.messages.map(|total| (total - n).max(0));
     }
 
     /// Nothing is known of the visitor (not signed in, no message waiting, nothing in a cart): every such
@@ -197,7 +228,7 @@ fn signed_in(tokens: &Tokens) -> SignedIn {
         roles: tokens.user.roles.clone(),
         access_token: tokens.access_token.clone(),
         refresh_token: tokens.refresh_token.clone(),
-        expires_at: Timestamp::now().as_micros() / 1_000_000 + tokens.expires_in,
+        expires_at: now_secs() + tokens.expires_in,
     }
 }
 
@@ -206,8 +237,8 @@ pub async fn middleware(State(app): State<Storefront>, mut request: Request, nex
     let jar = PrivateCookieJar::from_headers(request.headers(), app.cookie_key.clone());
     let loaded = jar.get(COOKIE).and_then(|c| serde_json::from_str::<SessionData>(c.value()).ok());
     let data = loaded.clone().unwrap_or_else(SessionData::new);
-    let session = Session(Arc::new(Mutex::new(data)));
-    keep_fresh(&app, &session).await;
+    let session = Session::new(data);
+    keep_fresh(&app, &session, REFRESH_MARGIN_SECS).await;
     let secure = app.secure_cookie(request.headers());
     request.extensions_mut().insert(session.clone());
     let mut response = next.run(request).await;
@@ -226,14 +257,20 @@ pub async fn middleware(State(app): State<Storefront>, mut request: Request, nex
     response
 }
 
+/// Seconds since the epoch.
+pub fn now_secs() -> i64 {
+    Timestamp::now().as_micros() / 1_000_000
+}
+
 fn time_days(days: i64) -> time::Duration {
     time::Duration::days(days)
 }
 
-async fn keep_fresh(app: &Storefront, session: &Session) {
+/// Refreshes the signed-in user's access token through identity when it has `margin_secs` or less left;
+/// a session identity no longer accepts is signed out.
+pub async fn keep_fresh(app: &Storefront, session: &Session, margin_secs: i64) {
     let Some(user) = session.user() else { return };
-    let now = Timestamp::now().as_micros() / 1_000_000;
-    if user.expires_at - now > REFRESH_MARGIN_SECS {
+    if user.expires_at - now_secs() > margin_secs {
         return;
     }
     match app.identity.refresh(&user.refresh_token).await {

@@ -6,6 +6,7 @@
 mod admin_cli;
 mod binary;
 mod cluster;
+mod dashboard;
 mod deploy;
 mod journey;
 mod live;

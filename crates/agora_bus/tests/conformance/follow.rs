@@ -5,23 +5,31 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use agora_bus::follow::{Attached, follow};
+use agora_bus::{OutgoingMessage, TopicSpec};
 use agora_events::Envelope;
-use agora_testkit::Backends;
+use agora_testkit::{Backends, Transport};
 
 use crate::on_every_backend;
 use crate::support::{ItemAdded, ItemEvent, Recorder, TOPIC, World, assert_once_in_order};
 
-on_every_backend!(every_follower_sees_every_later_event_in_order_per_key);
+on_every_backend!(
+    every_follower_sees_every_later_event_in_order_per_key,
+    a_follower_of_a_topic_not_created_yet_attaches_once_it_is
+);
 
 type Seen = Arc<Mutex<Vec<(String, i64)>>>;
 
 fn start_follower(world: &World) -> (Seen, Attached) {
+    start_follower_on(world, TOPIC)
+}
+
+fn start_follower_on(world: &World, topic: &str) -> (Seen, Attached) {
     let seen: Seen = Arc::default();
     let attached = Attached::default();
     let sink = seen.clone();
     tokio::spawn(follow(
         world.bus.clone(),
-        vec![TOPIC.to_owned()],
+        vec![topic.to_owned()],
         attached.clone(),
         world.shutdown.clone(),
         move |envelope: Envelope| {
@@ -67,4 +75,24 @@ async fn every_follower_sees_every_later_event_in_order_per_key(backends: Backen
     }
     // The group consuming alongside was not disturbed.
     assert_eq!(world.wait_for("ledger", 125).await.len(), 125);
+}
+
+/// On Kafka a follower started before its topic exists must not count as attached (readiness stays red) and
+/// must attach once the topic is there; the embedded log follows a topic from its first message either way.
+async fn a_follower_of_a_topic_not_created_yet_attaches_once_it_is(backends: Backends) {
+    let Some(world) = World::new(backends).await else { return };
+    let topic = "test.later";
+    let (seen, attached) = start_follower_on(&world, topic);
+    if backends.transport == Transport::Kafka {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        assert!(!attached.is_attached(), "attached to a topic that does not exist");
+    }
+    world.bus.create_topics(&[TopicSpec::new(topic)]).await.unwrap();
+    until("the follower to attach", || attached.is_attached()).await;
+    let event = ItemEvent::Added(ItemAdded { key: "late".to_owned(), seq: 1 });
+    let payload = Envelope::new("agora/test", &event).to_vec();
+    let message = OutgoingMessage { topic: topic.to_owned(), key: "late".to_owned(), payload, headers: Vec::new() };
+    world.bus.publish(vec![message]).await.unwrap();
+    until("the event", || !seen.lock().unwrap().is_empty()).await;
+    assert_eq!(seen.lock().unwrap().clone(), [("late".to_owned(), 1)]);
 }

@@ -35,6 +35,7 @@ impl Chats {
         };
         messages::insert(&mut tx, &message).await?;
         let recipient = conversation.other(side);
+        unread::lock(&mut tx, recipient).await?;
         let recipient_unread = unread::summary(&mut tx, recipient).await?;
         let recipient_online = self.live.presence.is_online(&mut tx, recipient).await?;
         let event = MessagePosted {

@@ -22,6 +22,7 @@ impl Chats {
         let (conversation, side) = self.participant(&mut tx, reader, id).await?;
         match conversations::mark_read(&mut tx, id, side, up_to_seq).await? {
             Some(read_seq) => {
+                unread::lock(&mut tx, reader).await?;
                 let reader_unread = unread::summary(&mut tx, reader).await?;
                 let event = MessagesRead {
                     conversation_id: id,

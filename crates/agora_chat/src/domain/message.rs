@@ -28,7 +28,9 @@ impl MessageBody {
         if chars == 0 {
             return Err(ChatError::field(field, "write something first"));
         }
-        if chars > max_chars {
+        // Padding does not count as text, but it is stored and sent: a body of any size but blanks would
+        // otherwise pass (four bytes is the longest a character takes).
+        if chars > max_chars || text.len() > max_chars.saturating_mul(4) {
             return Err(ChatError::field(field, format!("at most {max_chars} characters")));
         }
         Ok(MessageBody(text.to_owned()))
@@ -42,6 +44,13 @@ impl MessageBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn padding_beyond_what_the_text_could_take_is_refused() {
+        let padded = format!("a{}", " ".repeat(4 * 10));
+        assert!(MessageBody::parse("body", &padded, 10).is_err());
+        assert!(MessageBody::parse("body", &format!("a{}", " ".repeat(20)), 10).is_ok());
+    }
 
     #[test]
     fn bodies_are_checked_trimmed_and_kept_as_sent() {

@@ -6,7 +6,7 @@
 //!   `message` frame, like on every socket of both participants);
 //! - `{"type":"read","conversation_id","up_to_seq"}` → a `read` receipt to both participants;
 //! - `{"type":"resume","conversations":{"<id>":<last seq the client has>,…}}` → the messages after each
-//!   (`message` frames, ascending, at most 200 per conversation), then `resumed`.
+//!   (`message` frames, ascending, at most 200 per conversation and 1,000 in all), then `resumed`.
 
 use agora_http::Caller;
 use agora_http::live::{Frame, LiveHandler};
@@ -21,6 +21,8 @@ use crate::domain::ChatError;
 
 /// Conversations one `resume` may name.
 const MAX_RESUME: usize = 200;
+/// Messages one resume answers in all; conversations past it are reported with `more` (the client asks again).
+const MAX_RESUME_MESSAGES: i64 = 1000;
 /// Longest `client_id` echoed back.
 const MAX_CLIENT_ID: usize = 100;
 
@@ -96,14 +98,16 @@ impl ChatSocket {
         }
         let mut answer = Vec::new();
         let mut resumed = Map::new();
+        let mut budget = MAX_RESUME_MESSAGES;
         for (key, seq) in asked {
             let (Ok(id), Some(after)) = (Uuid::parse_str(key), seq.as_i64().filter(|s| *s >= 0)) else {
                 let err = ChatError::field(&format!("conversations.{key}"), "a conversation id and a seq of 0 or more");
                 answer.push(frames::error(&err, None, None));
                 continue;
             };
-            match self.missed(caller, id, after).await {
+            match self.missed(caller, id, after, budget.min(i64::from(MAX_PAGE))).await {
                 Ok((messages, more)) => {
+                    budget -= i64::try_from(messages.len()).unwrap_or(budget);
                     let last_seq = messages.last().map_or(after, |m| m.seq);
                     answer.extend(messages.iter().map(|m| frames::message(m, None)));
                     resumed.insert(id.to_string(), json!({ "last_seq": last_seq, "more": more }));
@@ -121,10 +125,11 @@ impl ChatSocket {
         caller: &Caller,
         id: Uuid,
         after: i64,
+        limit: i64,
     ) -> Result<(Vec<crate::domain::Message>, bool), ChatError> {
         let mut conn = self.chats.db.pool().acquire().await?;
         self.chats.participant(&mut conn, caller.user_id, id).await?;
-        self.chats.missed(&mut conn, id, after, i64::from(MAX_PAGE)).await
+        self.chats.missed(&mut conn, id, after, limit).await
     }
 }
 

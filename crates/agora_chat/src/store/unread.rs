@@ -31,3 +31,16 @@ pub async fn summary(conn: &mut AnyConnection, user: Uuid) -> Result<Unread, Cha
     .await?;
     Ok(Unread { unread, conversations })
 }
+
+/// Takes `user`'s unread-count lock for the rest of the transaction (see the `unread_turns` migration). Take it
+/// after the conversation's row, as every use case does, so locks are always taken in one order.
+pub async fn lock(conn: &mut AnyConnection, user: Uuid) -> Result<(), ChatError> {
+    sqlx::query(
+        "INSERT INTO unread_turns (user_id, turns) VALUES ($1, 1) \
+         ON CONFLICT (user_id) DO UPDATE SET turns = unread_turns.turns + 1",
+    )
+    .bind(user.to_string())
+    .execute(conn)
+    .await?;
+    Ok(())
+}

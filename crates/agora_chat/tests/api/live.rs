@@ -282,3 +282,55 @@ async fn messages_and_receipts_posted_on_another_instance_reach_the_participants
     }
     daves.assert_silent(Duration::from_millis(700)).await;
 }
+
+/// Posts to one seller in different conversations at once: each count the seller hears of is the true total
+/// after its message, so eight posts announce 1 to 8, each once (two counting at once would both say too few).
+async fn concurrent_posts_to_one_recipient(shop: Shop) {
+    let alice = shop.seller("alice@example.com", "Alice's Teas").await;
+    let tea = shop.product(&alice, "Sencha").await;
+    let mut chats = Vec::new();
+    for i in 0..8 {
+        let buyer = shop.app.buyer(&format!("buyer{i}@example.com")).await;
+        let chat = shop.conversation(&buyer, &tea).await;
+        chats.push((buyer, chat));
+    }
+    let posts = chats.iter().map(|(buyer, chat)| shop.post(buyer, chat, "Is it still available?"));
+    for reply in futures::future::join_all(posts).await {
+        reply.ok(201);
+    }
+    let counts = eventually_value("every post's event", || {
+        let counts: Vec<i64> = chats
+            .iter()
+            .flat_map(|(_, chat)| shop.posted(chat))
+            .map(|event| event["recipient_unread"].as_i64().unwrap())
+            .collect();
+        (counts.len() == 8).then_some(counts)
+    })
+    .await;
+    let mut sorted = counts.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, (1..=8).collect::<Vec<_>>(), "announced totals: {counts:?}");
+    assert_eq!(shop.unread(&alice).await, (8, 8));
+}
+
+async fn eventually_value<T>(what: &str, mut probe: impl FnMut() -> Option<T>) -> T {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(found) = probe() {
+            return found;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn posts_to_one_recipient_at_once_announce_each_true_unread_total() {
+    concurrent_posts_to_one_recipient(Shop::start().await).await;
+}
+
+#[tokio::test]
+async fn posts_to_one_recipient_at_once_announce_each_true_unread_total_on_postgres_and_kafka() {
+    let Some(shop) = Shop::start_with(builder(Backends::PRODUCTION)).await else { return };
+    concurrent_posts_to_one_recipient(shop).await;
+}

@@ -123,12 +123,16 @@ impl Socket {
     pub async fn receive(&mut self, wait: Duration) -> Option<Value> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
-            let next = tokio::time::timeout_at(deadline, self.stream.next()).await.ok()??;
+            let next = tokio::time::timeout_at(deadline, self.stream.next()).await.ok()?;
+            let next = next.unwrap_or_else(|| panic!("the socket ended while listening"));
             match next {
                 Ok(Message::Text(text)) => return Some(serde_json::from_str(&text).expect("frames are JSON")),
                 Ok(Message::Ping(_) | Message::Pong(_) | Message::Frame(_)) => {}
                 Ok(Message::Binary(_)) => panic!("chat sends text frames only"),
-                Ok(Message::Close(_)) | Err(_) => return None,
+                // A socket that ended hears nothing, which would pass for silence: the tests that listen for
+                // silence need it open.
+                Ok(Message::Close(close)) => panic!("the socket closed while listening: {close:?}"),
+                Err(err) => panic!("the socket failed while listening: {err}"),
             }
         }
     }

@@ -182,6 +182,9 @@ async fn serve(
     }
     let period = Duration::from_secs(hub.settings().ping_secs.max(1));
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    // A client that stopped answering pings (a half-open connection) is let go, so that it no longer counts
+    // as connected.
+    let mut heard_at = tokio::time::Instant::now();
     let expiry = tokio::time::sleep(until(caller.expires_at));
     tokio::pin!(expiry);
     loop {
@@ -199,6 +202,7 @@ async fn serve(
                 None => break,
             },
             incoming = stream.next() => {
+                heard_at = tokio::time::Instant::now();
                 let text = match incoming {
                     Some(Ok(Message::Text(text))) => text,
                     Some(Ok(Message::Binary(_))) => Utf8Bytes::from_static(""),
@@ -244,6 +248,10 @@ async fn serve(
                 }
             },
             _ = ping.tick() => {
+                if heard_at.elapsed() > period * 2 {
+                    tracing::debug!(user.id = %caller.user_id, "socket silent for two pings, closing");
+                    break;
+                }
                 if send(sink, Message::Ping(Default::default())).await.is_err() {
                     break;
                 }

@@ -104,8 +104,24 @@ impl Mailer for SmtpMailer {
             .header(ContentType::TEXT_PLAIN)
             .body(email.text.clone())
             .map_err(|e| MailError(format!("building the email: {e}")))?;
-        self.transport.send(message).await.map(drop).map_err(|e| MailError(e.to_string()))
+        self.transport.send(message).await.map(drop).map_err(|e| MailError(smtp_failure(&e)))
     }
+}
+
+/// What is kept of an SMTP failure (logged, stored with the email): its kind and reply code, never the
+/// relay's words, which usually repeat the recipient's address.
+fn smtp_failure(err: &lettre::transport::smtp::Error) -> String {
+    let code = err.status().map(|code| format!(" (reply code {code})")).unwrap_or_default();
+    let kind = if err.is_permanent() {
+        "the relay refused the email for good"
+    } else if err.is_transient() {
+        "the relay refused the email for now"
+    } else if err.is_timeout() {
+        "the relay did not answer in time"
+    } else {
+        "the relay could not be reached or spoke unexpectedly"
+    };
+    format!("{kind}{code}")
 }
 
 #[cfg(test)]

@@ -7,6 +7,8 @@ mod auth;
 mod cart;
 mod catalog;
 mod checkout;
+mod messages;
+mod notifications;
 pub mod orders;
 mod paging;
 mod sell;
@@ -61,6 +63,13 @@ pub fn router(app: Storefront) -> Router {
         .route("/orders", get(orders::list))
         .route("/orders/{id}", get(orders::show))
         .route("/orders/{id}/cancel", post(orders::cancel))
+        .route("/messages", get(messages::list).post(messages::open))
+        .route("/messages/{id}", get(messages::show).post(messages::send))
+        .route("/notifications", get(notifications::show))
+        .route("/notifications/read-all", post(notifications::read_all))
+        .route("/notifications/preferences", post(notifications::mute))
+        .route("/notifications/{id}/read", post(notifications::read))
+        .route("/live/token", post(crate::live::token))
         .route("/account", get(account::show))
         .route("/account/password", post(account::change_password))
         .route("/sell", get(sell::show).post(sell::apply))
@@ -94,10 +103,12 @@ pub fn router(app: Storefront) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(|| async { PageError::MethodNotAllowed })
         .layer(middleware::from_fn(error_pages))
+        .layer(middleware::from_fn_with_state(app.clone(), crate::live::header_counts))
         .layer(middleware::from_fn_with_state(app.clone(), session::middleware))
         .with_state(app)
         // Static files stay outside the session: publicly cacheable answers must never carry a cookie.
         .route("/static/agora.css", get(crate::assets::stylesheet))
+        .route("/static/live.js", get(crate::assets::live_script))
         .layer(middleware::from_fn(security_headers))
 }
 
@@ -151,15 +162,16 @@ async fn error_pages(Extension(session): Extension<Session>, request: Request, n
     }
 }
 
-/// No framing, no foreign scripts or styles, no MIME sniffing, no referrer leaks.
+/// No framing, no foreign scripts or styles, no MIME sniffing, no referrer leaks; connections (the live
+/// script's `fetch` and its sockets) only to this site.
 async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let set = [
         (
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; \
-             frame-ancestors 'none'; base-uri 'none'",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "same-origin"),

@@ -41,6 +41,11 @@ impl Visitor {
         Visitor { client, base: app.base_url.clone() }
     }
 
+    /// The app's address, for requests the helpers do not make.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(format!("{}{path}", self.base)).send().await.unwrap()
     }

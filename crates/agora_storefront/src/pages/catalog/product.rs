@@ -1,6 +1,7 @@
 //! A product page, `/p/{id}`: its pictures (a main one chosen by a plain link, so no script is needed),
 //! price, stock, shop, category trail, attributes, description, an "Add to cart" form, its wishlist button
-//! ("Save", "Remove from wishlist", or for a visitor a link to sign in), and its reviews a
+//! ("Save", "Remove from wishlist", or for a visitor a link to sign in), "Message the seller" (a form for
+//! anyone signed in but the seller, a link to sign in for a visitor), and its reviews a
 //! page at a time (`?reviews=` cursor) with the forms this visitor may use. Hidden products exist only for
 //! their seller and admins; everyone else gets the not-found page.
 //!
@@ -22,7 +23,7 @@ use crate::Storefront;
 use crate::catalog::{Image, Product, stars};
 use crate::chrome::Chrome;
 use crate::error::PageError;
-use crate::pages::wishlist::buttons::SavedProducts;
+use crate::pages::wishlist::buttons::{SavedProducts, sign_in_then};
 use crate::pages::{path_id, render_with};
 use crate::session::Session;
 
@@ -70,6 +71,16 @@ impl ProductPage {
     /// Where the page's forms come back to.
     fn back(&self) -> String {
         format!("/p/{}", self.product.id)
+    }
+
+    /// Whether "Message the seller" shows: not to the seller, and not on a hidden product.
+    fn can_message(&self) -> bool {
+        !self.is_owner && !self.product.is_hidden()
+    }
+
+    /// A visitor's "Message the seller": sign in, then back to the product.
+    fn message_sign_in(&self) -> String {
+        sign_in_then(&self.back())
     }
 
     /// The most the quantity field offers.
