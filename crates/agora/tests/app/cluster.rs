@@ -80,6 +80,12 @@ impl Drop for Process {
     }
 }
 
+/// Runs `agora <args>` to completion with `env` (a migration or topic-creation job), asserting it succeeds.
+pub fn one_shot(args: &[&str], env: &BTreeMap<String, String>) {
+    let output = agora().args(args).envs(env).output().unwrap();
+    assert!(output.status.success(), "agora {args:?} failed: {}", String::from_utf8_lossy(&output.stderr));
+}
+
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }

@@ -14,7 +14,7 @@ use agora_testkit::api::{ADMIN_EMAIL, ADMIN_PASSWORD, DESCRIPTION, PASSWORD};
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
 
-use crate::cluster::{Process, Socket, call, production_env, round_robin, route, session};
+use crate::cluster::{Process, Socket, call, one_shot, production_env, round_robin, route, session};
 
 const GOOD_CARD: &str = "4242424242424242";
 /// Long enough for every chat instance to learn who has sockets open on the others.
@@ -345,6 +345,11 @@ async fn the_journey_with_one_process_per_service_survives_a_catalog_instance_an
     };
     // The broker this test may freeze (other tests use another one).
     env.insert("AGORA_BUS__KAFKA__BROKERS".into(), brokers);
+    // As a deployment does it: the migration and topic jobs first, then servers that do neither.
+    env.insert("AGORA_DATABASE__MIGRATE_ON_START".into(), "false".into());
+    env.insert("AGORA_BUS__CREATE_TOPICS_ON_START".into(), "false".into());
+    one_shot(&["migrate"], &env);
+    one_shot(&["topics", "create"], &env);
     let _thaw = Thaw(broker_pid.clone());
     let mut processes: BTreeMap<&str, Process> = BTreeMap::new();
     for (name, services) in [
