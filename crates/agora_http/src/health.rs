@@ -25,6 +25,9 @@ pub struct Readiness {
 struct Check {
     name: String,
     ok: bool,
+    /// Whether the instance cannot serve without it.
+    #[serde(skip)]
+    critical: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
 }
@@ -51,27 +54,61 @@ async fn ready(State(readiness): State<Arc<Readiness>>) -> impl IntoResponse {
         let result = tokio::time::timeout(LIMIT, db.ping()).await;
         checks.push(check(format!("database:{name}"), result.map(|r| r.map_err(|e| e.to_string()))));
     }
+    // The broker being away does not stop a service from answering: the outbox keeps its events until the
+    // broker is back. Readiness says so ("degraded") but keeps the instance in its Service, so a broker outage
+    // delays events instead of taking every page down.
     let bus = tokio::time::timeout(LIMIT, readiness.bus.ping()).await;
-    checks.push(check("bus".to_owned(), bus.map(|r| r.map_err(|e| e.to_string()))));
+    let mut bus = check("bus".to_owned(), bus.map(|r| r.map_err(|e| e.to_string())));
+    bus.critical = false;
+    checks.push(bus);
     for (name, probe) in &readiness.others {
         checks.push(check(name.clone(), tokio::time::timeout(LIMIT, probe()).await));
     }
-    let ok = checks.iter().all(|c| c.ok);
-    let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    (status, Json(serde_json::json!({ "status": if ok { "ready" } else { "unavailable" }, "checks": checks })))
+    let (status, verdict) = verdict(&checks);
+    (status, Json(serde_json::json!({ "status": verdict, "checks": checks })))
+}
+
+/// Ready while every critical check passes; degraded when only others fail.
+fn verdict(checks: &[Check]) -> (StatusCode, &'static str) {
+    if checks.iter().any(|c| c.critical && !c.ok) {
+        (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+    } else if checks.iter().any(|c| !c.ok) {
+        (StatusCode::OK, "degraded")
+    } else {
+        (StatusCode::OK, "ready")
+    }
 }
 
 /// Readiness is public, so a failed check says only that it failed; the cause goes to the log.
 fn check(name: String, result: Result<Result<(), String>, tokio::time::error::Elapsed>) -> Check {
     match result {
-        Ok(Ok(())) => Check { name, ok: true, error: None },
+        Ok(Ok(())) => Check { name, ok: true, critical: true, error: None },
         Ok(Err(error)) => {
             tracing::warn!(check = %name, %error, "readiness check failed");
-            Check { name, ok: false, error: Some("unavailable".to_owned()) }
+            Check { name, ok: false, critical: true, error: Some("unavailable".to_owned()) }
         }
         Err(_) => {
             tracing::warn!(check = %name, "readiness check timed out");
-            Check { name, ok: false, error: Some("timed out".to_owned()) }
+            Check { name, ok: false, critical: true, error: Some("timed out".to_owned()) }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn checked(name: &str, ok: bool, critical: bool) -> Check {
+        Check { name: name.to_owned(), ok, critical, error: None }
+    }
+
+    #[test]
+    fn only_a_failed_critical_check_makes_an_instance_unready() {
+        let all_ok = [checked("database:catalog", true, true), checked("bus", true, false)];
+        assert_eq!(verdict(&all_ok), (StatusCode::OK, "ready"));
+        let broker_away = [checked("database:catalog", true, true), checked("bus", false, false)];
+        assert_eq!(verdict(&broker_away), (StatusCode::OK, "degraded"));
+        let database_away = [checked("database:catalog", false, true), checked("bus", true, false)];
+        assert_eq!(verdict(&database_away), (StatusCode::SERVICE_UNAVAILABLE, "unavailable"));
     }
 }

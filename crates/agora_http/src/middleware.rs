@@ -49,7 +49,6 @@ pub fn apply(router: Router, limits: &HttpLimits) -> Router {
         span
     });
     router
-        .layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(DefaultBodyLimit::max(limits.body_limit_bytes))
         .layer(TimeoutLayer::with_status_code(StatusCode::GATEWAY_TIMEOUT, limits.request_timeout))
         .layer(axum::middleware::from_fn(problem_for_bare_errors))
@@ -63,6 +62,8 @@ pub fn apply(router: Router, limits: &HttpLimits) -> Router {
                     Problem::new(ErrorKind::Internal, "internal", None).into_response()
                 })),
         )
+        // Outermost, so requests that time out (504) or panic (500) are counted and timed too.
+        .layer(axum::middleware::from_fn(crate::metrics::track))
 }
 
 /// Turns the framework's plain-text rejections (404 for an unknown route, 405, 413 for an oversized body,

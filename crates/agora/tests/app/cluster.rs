@@ -7,7 +7,7 @@ use std::net::TcpListener;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-use agora_testkit::api::{ADMIN_EMAIL, ADMIN_PASSWORD};
+use agora_testkit::api::{ADMIN_EMAIL, ADMIN_PASSWORD, DESCRIPTION, PASSWORD};
 use futures::{SinkExt, StreamExt};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{Value, json};
@@ -160,6 +160,49 @@ pub async fn call(
             }
         }
     }
+}
+
+/// Registers an account and signs it in; answers its access token.
+pub async fn register(client: &Client, identity: &str, email: &str, name: &str) -> String {
+    let body = json!({ "email": email, "password": PASSWORD, "display_name": name });
+    let reply = client.post(format!("{identity}/api/identity/users")).json(&body).send().await.unwrap();
+    assert_eq!(reply.status(), 201, "{}", reply.text().await.unwrap());
+    session(client, identity, email, PASSWORD).await.0
+}
+
+/// A shop: `seller` (an account of `email`, already registered) applies, the admin approves; answers the
+/// seller's new token (which carries the seller role).
+pub async fn approved_seller(client: &Client, identity: &str, admin: &str, seller: &str, email: &str) -> String {
+    let application = json!({ "shop_name": "Sturdy Shop", "description": DESCRIPTION });
+    let url = format!("{identity}/api/identity/seller-applications");
+    let (status, application) = call(client, Method::POST, &url, seller, Some(&application), None).await;
+    assert_eq!(status, 201, "{application}");
+    let id = application["id"].as_str().unwrap();
+    let approve = format!("{identity}/api/identity/admin/seller-applications/{id}/approve");
+    assert_eq!(call(client, Method::POST, &approve, admin, None, None).await.0, 200);
+    session(client, identity, email, PASSWORD).await.0
+}
+
+/// The seller lists a product (`title`, 9.00 EUR, `stock` units) in a new category; answers it.
+pub async fn listed_product(
+    client: &Client,
+    catalog: &str,
+    admin: &str,
+    seller: &str,
+    title: &str,
+    stock: i64,
+) -> Value {
+    let url = format!("{catalog}/api/catalog/categories");
+    let (_, category) = call(client, Method::POST, &url, admin, Some(&json!({ "name": "Things" })), None).await;
+    let product = json!({
+        "title": title, "description": "Survives anything you put it through.",
+        "price": { "amount_minor": 900, "currency": "EUR" }, "category_id": category["id"], "attributes": [],
+        "stock": stock,
+    });
+    let url = format!("{catalog}/api/catalog/products");
+    let (status, product) = call(client, Method::POST, &url, seller, Some(&product), None).await;
+    assert_eq!(status, 201, "{product}");
+    product
 }
 
 /// Signs in; answers the access and refresh tokens.

@@ -10,11 +10,14 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use agora_testkit::api::{ADMIN_EMAIL, ADMIN_PASSWORD, DESCRIPTION, PASSWORD};
+use agora_testkit::api::{ADMIN_EMAIL, ADMIN_PASSWORD};
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
 
-use crate::cluster::{Process, Socket, call, one_shot, production_env, round_robin, route, session};
+use crate::cluster::{
+    Process, Socket, approved_seller, call, listed_product, one_shot, production_env, register, round_robin, route,
+    session,
+};
 
 const GOOD_CARD: &str = "4242424242424242";
 /// Long enough for every chat instance to learn who has sockets open on the others.
@@ -72,13 +75,6 @@ async fn get(client: &Client, url: &str, token: &str) -> Value {
     body
 }
 
-async fn register(client: &Client, identity: &str, email: &str, name: &str) -> String {
-    let body = json!({ "email": email, "password": PASSWORD, "display_name": name });
-    let reply = client.post(format!("{identity}/api/identity/users")).json(&body).send().await.unwrap();
-    assert_eq!(reply.status(), 201, "{}", reply.text().await.unwrap());
-    session(client, identity, email, PASSWORD).await.0
-}
-
 /// The notifications of `category` in the inbox of `token`'s user.
 async fn notifications(client: &Client, p: &Platform, token: &str, category: &str) -> Vec<Value> {
     let inbox = get(client, &format!("{}/api/notify/notifications?limit=100", p.notify), token).await;
@@ -92,28 +88,10 @@ async fn journey(p: &Platform, disruptions: &mut dyn Disruptions) {
     // Register, apply to sell, get approved.
     let (admin, _) = session(&client, &p.identity, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let seller = register(&client, &p.identity, "seller@example.com", "Sam Seller").await;
-    let application = json!({ "shop_name": "Sturdy Shop", "description": DESCRIPTION });
-    let url = format!("{}/api/identity/seller-applications", p.identity);
-    let (status, application) = call(&client, Method::POST, &url, &seller, Some(&application), None).await;
-    assert_eq!(status, 201, "{application}");
-    let approve = format!(
-        "{}/api/identity/admin/seller-applications/{}/approve",
-        p.identity,
-        application["id"].as_str().unwrap()
-    );
-    assert_eq!(call(&client, Method::POST, &approve, &admin, None, None).await.0, 200);
-    let (seller, _) = session(&client, &p.identity, "seller@example.com", PASSWORD).await;
+    let seller = approved_seller(&client, &p.identity, &admin, &seller, "seller@example.com").await;
 
     // List a product; a buyer finds it by search and on the storefront.
-    let url = format!("{}/api/catalog/categories", p.catalog);
-    let (_, category) = call(&client, Method::POST, &url, &admin, Some(&json!({ "name": "Kitchen" })), None).await;
-    let product = json!({
-        "title": "Sturdy Mug", "description": "A mug that survives anything you put it through.",
-        "price": { "amount_minor": 1250, "currency": "EUR" }, "category_id": category["id"], "attributes": [], "stock": 5,
-    });
-    let url = format!("{}/api/catalog/products", p.catalog);
-    let (status, product) = call(&client, Method::POST, &url, &seller, Some(&product), None).await;
-    assert_eq!(status, 201, "{product}");
+    let product = listed_product(&client, &p.catalog, &admin, &seller, "Sturdy Mug", 5).await;
     let product_id = product["id"].as_str().unwrap().to_owned();
     let buyer = register(&client, &p.identity, "buyer@example.com", "Bea Buyer").await;
     let found = |client: Client, url: String, id: String| async move {
@@ -147,7 +125,7 @@ async fn journey(p: &Platform, disruptions: &mut dyn Disruptions) {
         let (client, preview, buyer) = (client.clone(), preview.clone(), buyer.clone());
         async move {
             let (_, body) = call(&client, Method::POST, &preview, &buyer, None, None).await;
-            (body["total"]["amount_minor"] == 2500).then_some(())
+            (body["total"]["amount_minor"] == 2 * 900).then_some(())
         }
     })
     .await;

@@ -5,18 +5,13 @@
 
 use std::time::Duration;
 
-use agora_testkit::api::{ADMIN_EMAIL, ADMIN_PASSWORD, DESCRIPTION, PASSWORD};
+use agora_testkit::api::{ADMIN_EMAIL, ADMIN_PASSWORD};
 use reqwest::{Client, Method};
 use serde_json::json;
 
-use crate::cluster::{Process, Socket, call, production_env, route, session};
-
-async fn register(client: &Client, identity: &str, email: &str, name: &str) -> String {
-    let body = json!({ "email": email, "password": PASSWORD, "display_name": name });
-    let reply = client.post(format!("{identity}/api/identity/users")).json(&body).send().await.unwrap();
-    assert_eq!(reply.status(), 201);
-    session(client, identity, email, PASSWORD).await.0
-}
+use crate::cluster::{
+    Process, Socket, approved_seller, call, listed_product, production_env, register, route, session,
+};
 
 #[tokio::test]
 async fn a_message_posted_on_one_chat_instance_reaches_a_socket_on_the_other_and_a_returning_client_catches_up() {
@@ -39,36 +34,8 @@ async fn a_message_posted_on_one_chat_instance_reaches_a_socket_on_the_other_and
     // A seller with a product, a buyer, and someone else.
     let (admin, _) = session(&client, &identity, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let seller = register(&client, &identity, "seller@example.com", "Sam Seller").await;
-    let application = json!({ "shop_name": "Sturdy Shop", "description": DESCRIPTION });
-    let (_, application) = call(
-        &client,
-        Method::POST,
-        &format!("{identity}/api/identity/seller-applications"),
-        &seller,
-        Some(&application),
-        None,
-    )
-    .await;
-    let approve =
-        format!("{identity}/api/identity/admin/seller-applications/{}/approve", application["id"].as_str().unwrap());
-    assert_eq!(call(&client, Method::POST, &approve, &admin, None, None).await.0, 200);
-    let (seller, _) = session(&client, &identity, "seller@example.com", PASSWORD).await;
-    let (_, category) = call(
-        &client,
-        Method::POST,
-        &format!("{identity}/api/catalog/categories"),
-        &admin,
-        Some(&json!({ "name": "Things" })),
-        None,
-    )
-    .await;
-    let product = json!({
-        "title": "Sturdy Mug", "description": "Survives anything.", "price": { "amount_minor": 900, "currency": "EUR" },
-        "category_id": category["id"], "attributes": [], "stock": 5,
-    });
-    let (status, product) =
-        call(&client, Method::POST, &format!("{identity}/api/catalog/products"), &seller, Some(&product), None).await;
-    assert_eq!(status, 201, "{product}");
+    let seller = approved_seller(&client, &identity, &admin, &seller, "seller@example.com").await;
+    let product = listed_product(&client, &identity, &admin, &seller, "Sturdy Mug", 5).await;
     let buyer = register(&client, &identity, "buyer@example.com", "Bea Buyer").await;
     let stranger = register(&client, &identity, "stranger@example.com", "Nosy Parker").await;
 

@@ -79,5 +79,13 @@ async fn a_request_over_its_time_limit_gets_a_problem() {
     assert_eq!(response.status(), 504);
     assert_eq!(response.headers()["content-type"], "application/problem+json");
     assert_eq!(response.json::<Value>().await.unwrap()["code"], "timeout");
+    // The timed-out request is counted, under its route and its 504.
+    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    assert!(
+        metrics.lines().any(|l| l.starts_with("agora_http_requests_total")
+            && l.contains("route=\"/api/notes/slow\"")
+            && l.contains("status=\"504\"")),
+        "{metrics}"
+    );
     app.stop().await;
 }

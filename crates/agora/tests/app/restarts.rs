@@ -7,11 +7,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use agora_testkit::api::{ADMIN_EMAIL, ADMIN_PASSWORD, DESCRIPTION, PASSWORD};
+use agora_testkit::api::{ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD};
 use reqwest::{Client, Method};
 use serde_json::{Value, json};
 
-use crate::cluster::{Process, call, production_env, route, session};
+use crate::cluster::{Process, approved_seller, call, listed_product, production_env, route, session};
 
 const GOOD_CARD: &str = "4242424242424242";
 /// How long a killed process stays down.
@@ -103,36 +103,8 @@ async fn killing_order_and_payment_mid_checkout_loses_and_duplicates_nothing() {
     // A seller with one product of 100 units.
     let (admin, _) = session(&client, &front_url, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let seller = buyer(&client, &front_url, &order_url, "seller@example.com").await;
-    let application = json!({ "shop_name": "Sturdy Shop", "description": DESCRIPTION });
-    let (_, application) = call(
-        &client,
-        Method::POST,
-        &format!("{front_url}/api/identity/seller-applications"),
-        &seller,
-        Some(&application),
-        None,
-    )
-    .await;
-    let approve =
-        format!("{front_url}/api/identity/admin/seller-applications/{}/approve", application["id"].as_str().unwrap());
-    assert_eq!(call(&client, Method::POST, &approve, &admin, None, None).await.0, 200);
-    let (seller, _) = session(&client, &front_url, "seller@example.com", PASSWORD).await;
-    let (_, category) = call(
-        &client,
-        Method::POST,
-        &format!("{front_url}/api/catalog/categories"),
-        &admin,
-        Some(&json!({ "name": "Things" })),
-        None,
-    )
-    .await;
-    let product = json!({
-        "title": "Sturdy Mug", "description": "Survives anything.", "price": { "amount_minor": 900, "currency": "EUR" },
-        "category_id": category["id"], "attributes": [], "stock": 100,
-    });
-    let (status, product) =
-        call(&client, Method::POST, &format!("{front_url}/api/catalog/products"), &seller, Some(&product), None).await;
-    assert_eq!(status, 201, "{product}");
+    let seller = approved_seller(&client, &front_url, &admin, &seller, "seller@example.com").await;
+    let product = listed_product(&client, &front_url, &admin, &seller, "Sturdy Mug", 100).await;
     let product_id = product["id"].as_str().unwrap().to_owned();
 
     // Twenty buyers with two mugs each in their carts.
