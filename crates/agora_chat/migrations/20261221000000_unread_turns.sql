@@ -5,3 +5,9 @@ CREATE TABLE unread_turns (
     user_id TEXT PRIMARY KEY,
     turns BIGINT NOT NULL
 );
+
+-- Each side's unread messages in a conversation, kept with the conversation: a message adds one to the
+-- recipient's; reading recounts what is left past the new read seq. Totals then sum conversations, not
+-- messages, however much goes unread.
+ALTER TABLE conversations ADD COLUMN buyer_unread BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE conversations ADD COLUMN seller_unread BIGINT NOT NULL DEFAULT 0;

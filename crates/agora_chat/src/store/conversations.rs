@@ -87,8 +87,7 @@ pub async fn list_for(
     let only_clause = if only.is_some() { "AND c.id = $5" } else { "" };
     let sql = format!(
         "SELECT {COLUMNS}, m.id AS m_id, m.sender_id AS m_sender_id, m.body AS m_body, m.sent_at AS m_sent_at, \
-         CAST((SELECT COUNT(*) FROM messages u WHERE u.conversation_id = c.id AND u.sender_id <> $1 AND u.seq > \
-         CASE WHEN c.buyer_id = $1 THEN c.buyer_read_seq ELSE c.seller_read_seq END) AS BIGINT) AS unread \
+         CASE WHEN c.buyer_id = $1 THEN c.buyer_unread ELSE c.seller_unread END AS unread \
          FROM conversations c {NAMES} \
          LEFT JOIN messages m ON m.conversation_id = c.id AND m.seq = c.last_seq \
          WHERE (c.buyer_id = $1 OR c.seller_id = $1) {only_clause} \
@@ -113,7 +112,9 @@ pub async fn next_seq(
     at: Timestamp,
 ) -> Result<Option<i64>, ChatError> {
     let seq: Option<(i64,)> = sqlx::query_as(
-        "UPDATE conversations SET last_seq = last_seq + 1, updated_at = $3 \
+        "UPDATE conversations SET last_seq = last_seq + 1, updated_at = $3, \
+         buyer_unread = buyer_unread + CASE WHEN seller_id = $2 THEN 1 ELSE 0 END, \
+         seller_unread = seller_unread + CASE WHEN buyer_id = $2 THEN 1 ELSE 0 END \
          WHERE id = $1 AND (buyer_id = $2 OR seller_id = $2) RETURNING last_seq",
     )
     .bind(id.to_string())
@@ -127,13 +128,17 @@ pub async fn next_seq(
 /// Marks `side` read up to `up_to` (never past the last message, never backwards); the new read seq when it
 /// moved.
 pub async fn mark_read(conn: &mut AnyConnection, id: Uuid, side: Side, up_to: i64) -> Result<Option<i64>, ChatError> {
-    let column = match side {
-        Side::Buyer => "buyer_read_seq",
-        Side::Seller => "seller_read_seq",
+    let (column, unread, reader) = match side {
+        Side::Buyer => ("buyer_read_seq", "buyer_unread", "buyer_id"),
+        Side::Seller => ("seller_read_seq", "seller_unread", "seller_id"),
     };
     let target = "CASE WHEN $2 < last_seq THEN $2 ELSE last_seq END";
+    // What stays unread is the other side's messages past the new read seq (a range of the conversation's
+    // (conversation_id, seq) index).
     let moved: Option<(i64,)> = sqlx::query_as(&format!(
-        "UPDATE conversations SET {column} = {target} WHERE id = $1 AND {column} < {target} RETURNING {column}"
+        "UPDATE conversations SET {column} = {target}, {unread} = (SELECT COUNT(*) FROM messages m \
+         WHERE m.conversation_id = conversations.id AND m.seq > {target} AND m.sender_id <> conversations.{reader}) \
+         WHERE id = $1 AND {column} < {target} RETURNING {column}"
     ))
     .bind(id.to_string())
     .bind(up_to)

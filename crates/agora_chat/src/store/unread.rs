@@ -1,5 +1,5 @@
 //! A user's unread messages: those from the other side of each of their conversations with a seq past how
-//! far they have read.
+//! far they have read, as each conversation keeps them (`buyer_unread`, `seller_unread`).
 
 use serde::Serialize;
 use sqlx::AnyConnection;
@@ -19,11 +19,9 @@ pub struct Unread {
 pub async fn summary(conn: &mut AnyConnection, user: Uuid) -> Result<Unread, ChatError> {
     let (unread, conversations): (i64, i64) = sqlx::query_as(
         "SELECT CAST(COALESCE(SUM(t.n), 0) AS BIGINT), CAST(COUNT(*) AS BIGINT) FROM ( \
-           SELECT COUNT(*) AS n FROM conversations c JOIN messages m ON m.conversation_id = c.id \
-           WHERE c.buyer_id = $1 AND m.sender_id <> $1 AND m.seq > c.buyer_read_seq GROUP BY c.id \
+           SELECT buyer_unread AS n FROM conversations WHERE buyer_id = $1 AND buyer_unread > 0 \
            UNION ALL \
-           SELECT COUNT(*) AS n FROM conversations c JOIN messages m ON m.conversation_id = c.id \
-           WHERE c.seller_id = $1 AND m.sender_id <> $1 AND m.seq > c.seller_read_seq GROUP BY c.id \
+           SELECT seller_unread AS n FROM conversations WHERE seller_id = $1 AND seller_unread > 0 \
          ) t",
     )
     .bind(user.to_string())
