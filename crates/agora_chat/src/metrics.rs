@@ -25,3 +25,10 @@ pub fn catalog_failed() {
 pub fn follow_dropped() {
     metrics::counter!("agora_chat_follow_dropped_total").increment(1);
 }
+
+/// One commit of SQLite's group writer, which stored `posts` messages (refused ones included): messages
+/// over commits is how many each fsync carried.
+pub fn group_commit(posts: usize) {
+    metrics::counter!("agora_chat_group_commits_total").increment(1);
+    metrics::counter!("agora_chat_group_committed_posts_total").increment(posts as u64);
+}

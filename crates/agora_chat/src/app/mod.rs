@@ -6,11 +6,12 @@ mod open;
 mod post;
 mod read;
 mod view;
+mod writer;
 
 use std::sync::Arc;
 
 use agora_bus::Outbox;
-use agora_db::Db;
+use agora_db::{Db, Dialect};
 use agora_http::TokenVerifier;
 
 pub use open::Opened;
@@ -19,6 +20,7 @@ pub use view::{ConversationPage, ConversationView, MessageView, MessagesPage, Pa
 use crate::catalog::CatalogClient;
 use crate::config::ChatSettings;
 use crate::live::Live;
+use writer::Writer;
 
 /// The chat service's state, shared by its handlers, its sockets, its consumer and its follower.
 #[derive(Clone)]
@@ -29,6 +31,8 @@ pub struct Chats {
     pub live: Live,
     pub tokens: TokenVerifier,
     catalog: CatalogClient,
+    /// SQLite's group writer of posts; none on PostgreSQL, where each post commits on its own.
+    writer: Option<Arc<Writer>>,
 }
 
 impl Chats {
@@ -40,6 +44,10 @@ impl Chats {
         tokens: TokenVerifier,
         catalog: CatalogClient,
     ) -> Chats {
-        Chats { db, outbox, settings, live, tokens, catalog }
+        let chats = Chats { db, outbox, settings, live, tokens, catalog, writer: None };
+        match chats.db.dialect() {
+            Dialect::Sqlite => Chats { writer: Some(Arc::new(Writer::start(chats.clone()))), ..chats },
+            Dialect::Postgres => chats,
+        }
     }
 }

@@ -2,10 +2,14 @@
 //! kept as sent, unread counts follow reading (never backwards, never past the last message), and a user
 //! posting too fast is told when to try again.
 
+use std::sync::Arc;
+
 use agora_testkit::Backends;
+use agora_testkit::api::Session;
+use futures::future::join_all;
 use reqwest::Method;
 
-use crate::harness::{Shop, builder, seqs};
+use crate::harness::{Shop, builder, eventually, seqs};
 
 #[tokio::test]
 async fn history_pages_backwards_and_catches_up_forwards() {
@@ -137,4 +141,48 @@ async fn posting_too_fast_is_refused_with_retry_after_over_all_conversations() {
     shop.say(&alice, &about_pot, "Welcome!").await;
     let list = shop.chat(Method::GET, "/conversations", &carol).send().await;
     assert_eq!(list.ok(200)["items"][0]["last_seq"], 2);
+}
+
+/// Posts racing past the limit, as a client in a loop sends them: exactly the limit's worth of each sender
+/// is stored (on SQLite several share a commit; a refused one among them changes nothing for the others),
+/// numbered without gaps, each with its event, and the rest are refused with 429.
+async fn posts_at_once_past_the_limit(backends: Backends) {
+    let limited = builder(backends).set("settings.chat.rate_limit", "5").set("settings.chat.rate_window_secs", "60");
+    let Some(shop) = Shop::start_with(limited).await else { return };
+    let shop = Arc::new(shop);
+    let alice = shop.seller("alice@example.com", "Alice's Teas").await;
+    let tea = shop.product(&alice, "Sencha").await;
+    let carol = shop.app.buyer("carol@example.com").await;
+    let chat = shop.conversation(&carol, &tea).await;
+
+    let posts = (0..18).map(|n| {
+        let (shop, chat) = (shop.clone(), chat.clone());
+        let who: Session = if n % 3 == 0 { alice.clone() } else { carol.clone() };
+        async move { (who.user_id.clone(), shop.post(&who, &chat, &format!("message {n}")).await) }
+    });
+    let replies = join_all(posts).await;
+    for (who, sent, refused) in [(&alice, 5, 1), (&carol, 5, 7)] {
+        let theirs: Vec<u16> = replies.iter().filter(|(id, _)| id == &who.user_id).map(|(_, r)| r.status).collect();
+        let stored = theirs.iter().filter(|s| **s == 201).count();
+        let limited = theirs.iter().filter(|s| **s == 429).count();
+        assert_eq!((stored, limited), (sent, refused), "{}: {theirs:?}", who.user_id);
+    }
+    let all: Vec<i64> = (1..=10).collect();
+    let mut posted: Vec<i64> =
+        replies.iter().filter(|(_, r)| r.status == 201).map(|(_, r)| r.body["seq"].as_i64().unwrap()).collect();
+    posted.sort_unstable();
+    assert_eq!(posted, all, "the stored ones are numbered without gaps");
+    assert_eq!(seqs(shop.history(&carol, &chat, "").await.ok(200)), all);
+    eventually("ten message_posted events", || async { shop.posted(&chat).len() >= 10 }).await;
+    assert_eq!(shop.posted(&chat).len(), 10, "an event per stored message, none for a refused one");
+}
+
+#[tokio::test]
+async fn posts_at_once_past_the_limit_store_exactly_the_limit() {
+    posts_at_once_past_the_limit(Backends::EMBEDDED).await;
+}
+
+#[tokio::test]
+async fn posts_at_once_past_the_limit_store_exactly_the_limit_on_postgres_and_kafka() {
+    posts_at_once_past_the_limit(Backends::PRODUCTION).await;
 }
