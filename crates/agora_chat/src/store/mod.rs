@@ -12,6 +12,13 @@ use uuid::Uuid;
 
 use crate::domain::ChatError;
 
+/// Whether `conn` is SQLite's. There a write transaction holds the database's one write lock from its
+/// `BEGIN IMMEDIATE`, so the row locks PostgreSQL needs (a sender's turn, a recipient's unread turn) would
+/// only add a write to every post; they are taken on PostgreSQL alone.
+pub(crate) fn serializes_writers(conn: &sqlx::AnyConnection) -> bool {
+    conn.backend_name() == "SQLite"
+}
+
 /// Ids are stored as text (the portable type).
 pub(crate) fn uuid(text: &str) -> Result<Uuid, ChatError> {
     Uuid::parse_str(text).map_err(|e| ChatError::Internal(format!("stored id {text:?}: {e}")))
@@ -20,4 +27,18 @@ pub(crate) fn uuid(text: &str) -> Result<Uuid, ChatError> {
 /// `$from, $from+1, …` for `count` values.
 pub(crate) fn placeholders(from: usize, count: usize) -> String {
     (from..from + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use agora_db::{Db, PoolSettings};
+
+    #[tokio::test]
+    async fn sqlite_is_known_as_the_one_writer_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("chat.db").display());
+        let db = Db::connect(&url, &PoolSettings::default()).await.unwrap();
+        let conn = db.pool().acquire().await.unwrap();
+        assert!(super::serializes_writers(&conn));
+    }
 }
