@@ -196,7 +196,8 @@ async fn main() {
 
     // Sockets: one per seller and buyer carries the traffic; the rest are idle users' open pages.
     let sent_at: Arc<Mutex<HashMap<u64, Instant>>> = Arc::default();
-    let latencies: Arc<Mutex<Vec<f64>>> = Arc::default();
+    // (when it arrived, seconds into the run; its latency, ms)
+    let latencies: Arc<Mutex<Vec<(f64, f64)>>> = Arc::default();
     let started = Instant::now();
     let mut seller_readers = Vec::new();
     for (token, _) in &sellers {
@@ -231,7 +232,8 @@ async fn main() {
                     continue;
                 };
                 if let Some(at) = sent_at.lock().unwrap().remove(&n) {
-                    latencies.lock().unwrap().push(received.duration_since(at).as_secs_f64() * 1000.0);
+                    let latency = received.duration_since(at).as_secs_f64() * 1000.0;
+                    latencies.lock().unwrap().push((received.duration_since(started).as_secs_f64(), latency));
                 }
             }
         }));
@@ -291,7 +293,16 @@ async fn main() {
     }
     let (end_rss, peak_rss) = memory(args.chat_pid);
     let lost = sent_at.lock().unwrap().len();
-    let mut sorted = latencies.lock().unwrap().clone();
+    let latencies = latencies.lock().unwrap().clone();
+    // The slowest delivery of each second, on stderr: a stall shows as one bad second, a queue as a slope.
+    let mut worst: std::collections::BTreeMap<u64, f64> = Default::default();
+    for (at, latency) in &latencies {
+        let slot = worst.entry(*at as u64).or_default();
+        *slot = slot.max(*latency);
+    }
+    let worst: Vec<String> = worst.iter().map(|(s, ms)| format!("{s}s:{ms:.0}")).collect();
+    eprintln!("slowest delivery of each second (seconds into the run: ms): {}", worst.join(" "));
+    let mut sorted: Vec<f64> = latencies.iter().map(|(_, latency)| *latency).collect();
     sorted.sort_by(f64::total_cmp);
     let (p50, p90, p99, max) = (
         percentile(&sorted, 50.0),

@@ -98,6 +98,9 @@ impl EmbeddedLog {
     }
 }
 
+/// Messages appended by one `INSERT` (six parameters each, far below SQLite's limit of 32,766).
+const APPEND_ROWS: usize = 100;
+
 #[async_trait]
 impl Broker for EmbeddedLog {
     async fn publish(&self, messages: Vec<OutgoingMessage>) -> Result<(), BusError> {
@@ -109,6 +112,7 @@ impl Broker for EmbeddedLog {
         let mut tx = inner.pool.begin().await?;
         let mut next: HashMap<String, i64> = HashMap::new();
         let now = Timestamp::now().as_micros();
+        let mut placed = Vec::with_capacity(messages.len());
         for message in messages {
             let pos = match next.get(&message.topic) {
                 Some(pos) => *pos,
@@ -120,19 +124,39 @@ impl Broker for EmbeddedLog {
                     row.map(|r| r.get::<i64, _>(0)).unwrap_or(0)
                 }
             };
-            sqlx::query(
-                "INSERT INTO messages (topic, pos, msg_key, payload, headers, appended_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )
-            .bind(&message.topic)
-            .bind(pos)
-            .bind(&message.key)
-            .bind(&message.payload)
-            .bind(encode_headers(&message.headers))
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            next.insert(message.topic, pos + 1);
+            next.insert(message.topic.clone(), pos + 1);
+            placed.push((pos, message));
+        }
+        // Many rows a statement: each statement is a round trip to SQLite's thread, which cost more than
+        // the insert itself.
+        for chunk in placed.chunks(APPEND_ROWS) {
+            let rows = (0..chunk.len())
+                .map(|i| {
+                    format!(
+                        "(?{}, ?{}, ?{}, ?{}, ?{}, ?{})",
+                        6 * i + 1,
+                        6 * i + 2,
+                        6 * i + 3,
+                        6 * i + 4,
+                        6 * i + 5,
+                        6 * i + 6
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql =
+                format!("INSERT INTO messages (topic, pos, msg_key, payload, headers, appended_at) VALUES {rows}");
+            let mut insert = sqlx::query(&sql);
+            for (pos, message) in chunk {
+                insert = insert
+                    .bind(&message.topic)
+                    .bind(*pos)
+                    .bind(&message.key)
+                    .bind(&message.payload)
+                    .bind(encode_headers(&message.headers))
+                    .bind(now);
+            }
+            insert.execute(&mut *tx).await?;
         }
         for (topic, pos) in &next {
             sqlx::query(

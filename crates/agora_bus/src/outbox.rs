@@ -33,37 +33,72 @@ impl Outbox {
 
     /// Records `event` in the transaction; returns its event id.
     pub async fn emit<E: TopicEvents>(&self, tx: &mut Tx, event: &E) -> Result<Uuid, EmitError> {
-        let mut envelope = Envelope::new(&self.source, event);
-        // The event continues the trace of whatever caused it (a request, another event).
-        envelope.traceparent = crate::trace::current_traceparent();
-        self.emit_envelope(tx, E::TOPIC, &envelope).await?;
-        Ok(envelope.id)
+        let ids = self.emit_all(tx, std::slice::from_ref(event)).await?;
+        Ok(ids[0])
     }
 
-    /// Records an already-built envelope on `topic`. An event too large for the bus is refused here, where
-    /// the use case can still fail cleanly, rather than blocking the relay later.
+    /// Records `events`, in order, in the transaction (a hundred rows a statement); returns their event ids.
+    pub async fn emit_all<E: TopicEvents>(&self, tx: &mut Tx, events: &[E]) -> Result<Vec<Uuid>, EmitError> {
+        // The events continue the trace of whatever caused them (a request, another event).
+        let traceparent = crate::trace::current_traceparent();
+        let envelopes: Vec<Envelope> = events
+            .iter()
+            .map(|event| {
+                let mut envelope = Envelope::new(&self.source, event);
+                envelope.traceparent.clone_from(&traceparent);
+                envelope
+            })
+            .collect();
+        for chunk in envelopes.chunks(EMIT_ROWS) {
+            insert(tx, E::TOPIC, chunk).await?;
+        }
+        Ok(envelopes.iter().map(|envelope| envelope.id).collect())
+    }
+
+    /// Records an already-built envelope on `topic`.
     pub async fn emit_envelope(&self, tx: &mut Tx, topic: &str, envelope: &Envelope) -> Result<(), EmitError> {
+        insert(tx, topic, std::slice::from_ref(envelope)).await
+    }
+}
+
+/// Outbox rows written by one `INSERT`.
+const EMIT_ROWS: usize = 100;
+
+/// Writes `envelopes` to the outbox by one statement. An event too large for the bus is refused here,
+/// where the use case can still fail cleanly, rather than blocking the relay later.
+async fn insert(tx: &mut Tx, topic: &str, envelopes: &[Envelope]) -> Result<(), EmitError> {
+    let mut rows = Vec::with_capacity(envelopes.len());
+    for envelope in envelopes {
         let payload = envelope.to_vec();
         if payload.len() > MAX_EVENT_BYTES {
             return Err(EmitError::TooLarge { event_type: envelope.event_type.clone(), bytes: payload.len() });
         }
         let headers =
             envelope.traceparent.as_ref().map(|tp| vec![("traceparent".to_owned(), tp.clone())]).unwrap_or_default();
-        sqlx::query(
-            "INSERT INTO agora_outbox (event_id, topic, msg_key, payload, headers, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(envelope.id.to_string())
-        .bind(topic)
-        .bind(&envelope.subject)
-        .bind(payload)
-        .bind(encode_headers(&headers))
-        .bind(Timestamp::now().as_micros())
-        .execute(&mut **tx)
-        .await
-        .map_err(DbError::from)?;
-        Ok(())
+        rows.push((envelope, payload, encode_headers(&headers)));
     }
+    let values = (0..rows.len())
+        .map(|i| {
+            let p = 6 * i;
+            format!("(${}, ${}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6)
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql =
+        format!("INSERT INTO agora_outbox (event_id, topic, msg_key, payload, headers, created_at) VALUES {values}");
+    let now = Timestamp::now().as_micros();
+    let mut query = sqlx::query(&sql);
+    for (envelope, payload, headers) in rows {
+        query = query
+            .bind(envelope.id.to_string())
+            .bind(topic)
+            .bind(&envelope.subject)
+            .bind(payload)
+            .bind(headers)
+            .bind(now);
+    }
+    query.execute(&mut **tx).await.map_err(DbError::from)?;
+    Ok(())
 }
 
 /// The largest event the outbox accepts, well under Kafka's default 1 MB message limit.
