@@ -5,8 +5,6 @@
 //! writes nothing that matters and the others go on; should storage fail part-way, the transaction is
 //! rolled back and each post of it is tried again on its own, so one post's failure is never another's.
 
-use agora_core::ErrorKind;
-use agora_http::ApiError;
 use tokio::sync::{mpsc, oneshot};
 
 use super::Chats;
@@ -47,39 +45,34 @@ impl Writer {
 async fn write(chats: Chats, mut waiting: mpsc::Receiver<(Post, Reply)>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while waiting.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        match together(&chats, &batch).await {
-            Ok(results) => {
-                metrics::group_commit(batch.len());
-                for ((_, reply), result) in batch.drain(..).zip(results) {
-                    if let Ok(posted) = &result {
+        let (posts, replies): (Vec<Post>, Vec<Reply>) = batch.drain(..).unzip();
+        match together(&chats, &posts).await {
+            Ok(outcomes) => {
+                metrics::group_commit(posts.len());
+                for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                    if let Ok(posted) = &outcome {
                         chats.posted(posted);
                     }
                     // The poster may have gone (a closed socket): the message stays posted.
-                    let _ = reply.send(result);
+                    let _ = reply.send(outcome);
                 }
             }
             Err(err) => {
-                if batch.len() > 1 {
-                    tracing::warn!(error = %err, posts = batch.len(), "storing posts together failed; storing each alone");
+                if posts.len() > 1 {
+                    tracing::warn!(error = %err, posts = posts.len(), "storing posts together failed; storing each alone");
                 }
-                for (post, reply) in batch.drain(..) {
-                    let _ = reply.send(chats.post_alone(&post).await);
+                for (post, reply) in posts.iter().zip(replies) {
+                    let _ = reply.send(chats.post_alone(post).await);
                 }
             }
         }
     }
 }
 
-/// Stores `batch` in one transaction: each post's own outcome, or the storage failure that undid them all.
-async fn together(chats: &Chats, batch: &[(Post, Reply)]) -> Result<Vec<Result<Posted, ChatError>>, ChatError> {
+/// Stores `posts` in one transaction: each post's own outcome, or the storage failure that undid them all.
+async fn together(chats: &Chats, posts: &[Post]) -> Result<Vec<Result<Posted, ChatError>>, ChatError> {
     let mut tx = chats.db.begin().await?;
-    let mut results = Vec::with_capacity(batch.len());
-    for (post, _) in batch {
-        match chats.post_in(&mut tx, post).await {
-            Err(err) if err.kind() == ErrorKind::Internal => return Err(err),
-            result => results.push(result),
-        }
-    }
+    let outcomes = chats.post_all(&mut tx, posts).await?;
     tx.commit().await?;
-    Ok(results)
+    Ok(outcomes)
 }

@@ -2,12 +2,14 @@
 //! buyer and product, listed per participant by recent activity, and the two counters messages and reads
 //! move — `last_seq` and each side's read seq — each moved by one conditional update.
 
+use std::collections::HashMap;
+
 use agora_core::Timestamp;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 use uuid::Uuid;
 
-use super::uuid;
+use super::{placeholders, uuid};
 use crate::domain::{ChatError, Conversation, Message, Side};
 
 /// The conversation's columns, with each side's name as the users read model knows it now (or as it was
@@ -56,6 +58,20 @@ pub async fn find(conn: &mut AnyConnection, id: Uuid) -> Result<Option<Conversat
     row.as_ref().map(conversation).transpose()
 }
 
+/// The conversations of `ids` that exist, by id, whoever asks: callers check the participant.
+pub async fn find_all(conn: &mut AnyConnection, ids: &[Uuid]) -> Result<HashMap<Uuid, Conversation>, ChatError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!("SELECT {COLUMNS} FROM conversations c {NAMES} WHERE c.id IN ({})", placeholders(1, ids.len()));
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(id.to_string());
+    }
+    let rows = query.fetch_all(conn).await?;
+    rows.iter().map(|row| conversation(row).map(|c| (c.id, c))).collect()
+}
+
 /// The buyer's conversation about the product (a product has one seller), if opened.
 pub async fn find_of_buyer(
     conn: &mut AnyConnection,
@@ -102,27 +118,39 @@ pub async fn list_for(
     rows.iter().map(listed).collect()
 }
 
-/// Takes the next seq for a message by `sender` (who must be a participant), moving the conversation's
-/// activity time; `None` when `sender` is not in the conversation. The row stays locked until the
-/// transaction ends, so concurrent posts get 1, 2, 3… without gaps (a rolled-back post gives its seq back).
-pub async fn next_seq(
+/// Messages a post adds to one conversation: how many, and how many of them go to each side.
+#[derive(Debug, Clone, Copy)]
+pub struct Added {
+    pub conversation: Uuid,
+    pub to_buyer: i64,
+    pub to_seller: i64,
+}
+
+/// Takes seqs for the messages `added` to each conversation (by one statement), moving its activity time and
+/// the recipients' unread counts; returns each conversation's new last seq, so its messages are numbered
+/// up to it. The rows stay locked until the transaction ends, so concurrent posts get 1, 2, 3… without gaps
+/// (a rolled-back post gives its seqs back).
+pub async fn advance(
     conn: &mut AnyConnection,
-    id: Uuid,
-    sender: Uuid,
+    added: &[Added],
     at: Timestamp,
-) -> Result<Option<i64>, ChatError> {
-    let seq: Option<(i64,)> = sqlx::query_as(
-        "UPDATE conversations SET last_seq = last_seq + 1, updated_at = $3, \
-         buyer_unread = buyer_unread + CASE WHEN seller_id = $2 THEN 1 ELSE 0 END, \
-         seller_unread = seller_unread + CASE WHEN buyer_id = $2 THEN 1 ELSE 0 END \
-         WHERE id = $1 AND (buyer_id = $2 OR seller_id = $2) RETURNING last_seq",
-    )
-    .bind(id.to_string())
-    .bind(sender.to_string())
-    .bind(at.as_micros())
-    .fetch_optional(conn)
-    .await?;
-    Ok(seq.map(|(seq,)| seq))
+) -> Result<HashMap<Uuid, i64>, ChatError> {
+    if added.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let values = (0..added.len()).map(|i| format!("({})", placeholders(2 + 3 * i, 3))).collect::<Vec<_>>().join(", ");
+    let sql = format!(
+        "UPDATE conversations SET last_seq = last_seq + v.column2 + v.column3, updated_at = $1, \
+         buyer_unread = buyer_unread + v.column2, seller_unread = seller_unread + v.column3 \
+         FROM (VALUES {values}) AS v WHERE conversations.id = v.column1 \
+         RETURNING conversations.id, conversations.last_seq"
+    );
+    let mut query = sqlx::query_as::<_, (String, i64)>(&sql).bind(at.as_micros());
+    for a in added {
+        query = query.bind(a.conversation.to_string()).bind(a.to_buyer).bind(a.to_seller);
+    }
+    let rows = query.fetch_all(conn).await?;
+    rows.into_iter().map(|(id, last)| Ok((uuid(&id)?, last))).collect()
 }
 
 /// Marks `side` read up to `up_to` (never past the last message, never backwards); the new read seq when it

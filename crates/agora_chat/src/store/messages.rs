@@ -1,27 +1,36 @@
 //! Messages: stored once with their seq, read a page backwards or forwards, and counted per sender for the
 //! rate limit.
 
+use std::collections::HashMap;
+
 use agora_core::Timestamp;
 use sqlx::AnyConnection;
 use uuid::Uuid;
 
-use super::uuid;
+use super::{placeholders, uuid};
 use crate::domain::{ChatError, Message};
 
 type Row = (String, String, i64, String, String, i64);
 
 const COLUMNS: &str = "id, conversation_id, seq, sender_id, body, sent_at";
 
-pub async fn insert(conn: &mut AnyConnection, m: &Message) -> Result<(), ChatError> {
-    sqlx::query(&format!("INSERT INTO messages ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"))
-        .bind(m.id.to_string())
-        .bind(m.conversation_id.to_string())
-        .bind(m.seq)
-        .bind(m.sender_id.to_string())
-        .bind(&m.body)
-        .bind(m.sent_at.as_micros())
-        .execute(conn)
-        .await?;
+/// Stores `messages` (a hundred rows a statement).
+pub async fn insert_all(conn: &mut AnyConnection, messages: &[Message]) -> Result<(), ChatError> {
+    for chunk in messages.chunks(100) {
+        let values = (0..chunk.len()).map(|i| format!("({})", placeholders(1 + 6 * i, 6))).collect::<Vec<_>>();
+        let sql = format!("INSERT INTO messages ({COLUMNS}) VALUES {}", values.join(", "));
+        let mut query = sqlx::query(&sql);
+        for m in chunk {
+            query = query
+                .bind(m.id.to_string())
+                .bind(m.conversation_id.to_string())
+                .bind(m.seq)
+                .bind(m.sender_id.to_string())
+                .bind(&m.body)
+                .bind(m.sent_at.as_micros());
+        }
+        query.execute(&mut *conn).await?;
+    }
     Ok(())
 }
 
@@ -61,15 +70,26 @@ pub async fn after(
     rows.into_iter().map(message).collect()
 }
 
-/// How many messages `sender` posted after `since`, over all conversations.
-pub async fn sent_since(conn: &mut AnyConnection, sender: Uuid, since: Timestamp) -> Result<i64, ChatError> {
-    let (count,): (i64,) =
-        sqlx::query_as("SELECT CAST(COUNT(*) AS BIGINT) FROM messages WHERE sender_id = $1 AND sent_at > $2")
-            .bind(sender.to_string())
-            .bind(since.as_micros())
-            .fetch_one(conn)
-            .await?;
-    Ok(count)
+/// How many messages each of `senders` posted after `since`, over all conversations (none: absent).
+pub async fn sent_since(
+    conn: &mut AnyConnection,
+    senders: &[Uuid],
+    since: Timestamp,
+) -> Result<HashMap<Uuid, i64>, ChatError> {
+    if senders.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let sql = format!(
+        "SELECT sender_id, CAST(COUNT(*) AS BIGINT) FROM messages WHERE sent_at > $1 AND sender_id IN ({}) \
+         GROUP BY sender_id",
+        placeholders(2, senders.len())
+    );
+    let mut query = sqlx::query_as::<_, (String, i64)>(&sql).bind(since.as_micros());
+    for sender in senders {
+        query = query.bind(sender.to_string());
+    }
+    let rows = query.fetch_all(conn).await?;
+    rows.into_iter().map(|(sender, count)| Ok((uuid(&sender)?, count))).collect()
 }
 
 /// When `sender`'s message number `skip + 1` after `since` (oldest first) was sent: once it leaves the window,

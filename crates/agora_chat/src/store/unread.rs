@@ -1,10 +1,13 @@
 //! A user's unread messages: those from the other side of each of their conversations with a seq past how
 //! far they have read, as each conversation keeps them (`buyer_unread`, `seller_unread`).
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use sqlx::AnyConnection;
 use uuid::Uuid;
 
+use super::{placeholders, uuid};
 use crate::domain::ChatError;
 
 /// A user's unread messages over all their conversations.
@@ -28,6 +31,29 @@ pub async fn summary(conn: &mut AnyConnection, user: Uuid) -> Result<Unread, Cha
     .fetch_one(conn)
     .await?;
     Ok(Unread { unread, conversations })
+}
+
+/// The unread totals of each of `users` (no unread message: absent), by one statement.
+pub async fn summaries(conn: &mut AnyConnection, users: &[Uuid]) -> Result<HashMap<Uuid, Unread>, ChatError> {
+    if users.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let (buyers, sellers) = (placeholders(1, users.len()), placeholders(1 + users.len(), users.len()));
+    let sql = format!(
+        "SELECT t.user_id, CAST(SUM(t.n) AS BIGINT), CAST(COUNT(*) AS BIGINT) FROM ( \
+           SELECT buyer_id AS user_id, buyer_unread AS n FROM conversations \
+             WHERE buyer_id IN ({buyers}) AND buyer_unread > 0 \
+           UNION ALL \
+           SELECT seller_id AS user_id, seller_unread AS n FROM conversations \
+             WHERE seller_id IN ({sellers}) AND seller_unread > 0 \
+         ) t GROUP BY t.user_id"
+    );
+    let mut query = sqlx::query_as::<_, (String, i64, i64)>(&sql);
+    for user in users.iter().chain(users) {
+        query = query.bind(user.to_string());
+    }
+    let rows = query.fetch_all(conn).await?;
+    rows.into_iter().map(|(user, unread, conversations)| Ok((uuid(&user)?, Unread { unread, conversations }))).collect()
 }
 
 /// Takes `user`'s unread-count lock for the rest of the transaction (see the `unread_turns` migration). Take it

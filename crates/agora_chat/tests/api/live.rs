@@ -284,7 +284,8 @@ async fn messages_and_receipts_posted_on_another_instance_reach_the_participants
 }
 
 /// Posts to one seller in different conversations at once: each count the seller hears of is the true total
-/// after its message, so eight posts announce 1 to 8, each once (two counting at once would both say too few).
+/// when its message was committed, so the n-th of eight commits announces at least n and the last 8 (two
+/// counting at once would both say too few; posts committed together all announce their commit's total).
 async fn concurrent_posts_to_one_recipient(shop: Shop) {
     let alice = shop.seller("alice@example.com", "Alice's Teas").await;
     let tea = shop.product(&alice, "Sencha").await;
@@ -309,7 +310,8 @@ async fn concurrent_posts_to_one_recipient(shop: Shop) {
     .await;
     let mut sorted = counts.clone();
     sorted.sort_unstable();
-    assert_eq!(sorted, (1..=8).collect::<Vec<_>>(), "announced totals: {counts:?}");
+    assert!(sorted.iter().zip(1..).all(|(count, n)| *count >= n), "announced totals: {counts:?}");
+    assert_eq!(sorted.last(), Some(&8), "announced totals: {counts:?}");
     assert_eq!(shop.unread(&alice).await, (8, 8));
 }
 
