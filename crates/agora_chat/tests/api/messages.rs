@@ -186,3 +186,36 @@ async fn posts_at_once_past_the_limit_store_exactly_the_limit() {
 async fn posts_at_once_past_the_limit_store_exactly_the_limit_on_postgres_and_kafka() {
     posts_at_once_past_the_limit(Backends::PRODUCTION).await;
 }
+
+/// A post that storage cannot take (here an event over the bus's size limit, which a raised message limit
+/// lets through) fails alone: the posts that raced it, on SQLite possibly in the same commit, are stored.
+#[tokio::test]
+async fn a_post_storage_refuses_fails_alone_among_posts_at_once() {
+    let roomy = builder(Backends::EMBEDDED).set("settings.chat.max_message_chars", "200000");
+    let shop = Arc::new(Shop::start_with(roomy).await.unwrap());
+    let alice = shop.seller("alice@example.com", "Alice's Teas").await;
+    let tea = shop.product(&alice, "Sencha").await;
+    let carol = shop.app.buyer("carol@example.com").await;
+    let chat = shop.conversation(&carol, &tea).await;
+
+    // 150,000 characters of four bytes each: under the message limit, over the 512 KiB an event may carry.
+    let huge = "\u{1F375}".repeat(150_000);
+    // The large one takes a while to arrive; posts sent on through that while share its commit.
+    let posts = (0..31).map(|n| {
+        let (shop, chat, carol) = (shop.clone(), chat.clone(), carol.clone());
+        let body = if n == 0 { huge.clone() } else { format!("message {n}") };
+        async move {
+            tokio::time::sleep(std::time::Duration::from_millis(n / 3)).await;
+            shop.post(&carol, &chat, &body).await
+        }
+    });
+    let replies = join_all(posts).await;
+    assert_eq!((replies[0].status, replies[0].body["code"].as_str()), (500, Some("internal")), "{}", replies[0].body);
+    let mut stored: Vec<i64> = replies[1..].iter().map(|r| r.ok(201)["seq"].as_i64().unwrap()).collect();
+    stored.sort_unstable();
+    let all: Vec<i64> = (1..=30).collect();
+    assert_eq!(stored, all, "the others are stored, numbered without gaps");
+    assert_eq!(seqs(shop.history(&carol, &chat, "").await.ok(200)), all);
+    eventually("thirty message_posted events", || async { shop.posted(&chat).len() >= 30 }).await;
+    assert_eq!(shop.posted(&chat).len(), 30);
+}
