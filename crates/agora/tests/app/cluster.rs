@@ -56,6 +56,19 @@ impl Process {
         }
     }
 
+    /// Stops the process as an orchestrator does, with SIGTERM, and waits until it has exited.
+    pub async fn stop(&mut self) {
+        let Some(child) = &mut self.child else { return };
+        let status = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+        assert!(status.success(), "kill -TERM {} failed", child.id());
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while child.try_wait().unwrap().is_none() {
+            assert!(Instant::now() < deadline, "{} did not stop on SIGTERM", self.services);
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        self.child = None;
+    }
+
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }

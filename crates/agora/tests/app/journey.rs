@@ -4,8 +4,8 @@
 //! - one `agora serve` process running every service on embedded storage (the newcomer's default);
 //! - one process per service on PostgreSQL, Redis and the Kafka-protocol broker, with two catalog instances
 //!   behind a round-robin proxy and two chat instances addressed one by one. Mid-journey one catalog
-//!   instance is killed (the other serves) and the broker is frozen for ten seconds (events are late, none is
-//!   lost or doubled).
+//!   instance is stopped (the other serves, and takes over its partitions) and the broker is frozen for ten
+//!   seconds (events are late, none is lost or doubled).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -289,7 +289,7 @@ async fn the_journey_in_one_process_on_embedded_storage() {
     journey(&platform, &mut Calm).await;
 }
 
-/// Kills one catalog instance after the listing; freezes the broker after the checkout is placed.
+/// Stops one catalog instance after the listing; freezes the broker after the checkout is placed.
 struct Outages {
     catalog: Process,
     broker_pid: String,
@@ -303,7 +303,11 @@ fn signal(pid: &str, sig: &str) {
 #[async_trait::async_trait]
 impl Disruptions for Outages {
     async fn after_listing(&mut self) {
-        self.catalog.kill();
+        // Stopped as Kubernetes stops a pod, not killed: tansu 0.6 never gives a crashed member's partitions to
+        // the members that remain (told to rebalance, they rejoin into the old assignment), so the checkouts
+        // on the dead instance's partition would wait for ever. Crashes are `restarts.rs`'s, where the killed
+        // process comes back.
+        self.catalog.stop().await;
     }
 
     async fn after_placing(&mut self) -> Option<tokio::task::JoinHandle<()>> {
@@ -326,8 +330,6 @@ impl Drop for Thaw {
 }
 
 #[tokio::test]
-#[ignore = "fails about one run in three with a 90 s wait running out, cause not found yet; \
-            run it with `./scripts/test -p agora -E 'test(/survives_a_catalog/)' --run-ignored all`"]
 async fn the_journey_with_one_process_per_service_survives_a_catalog_instance_and_the_broker_going_away() {
     let (Some(mut env), Some(brokers), Some(broker_pid)) = (
         production_env().await,
