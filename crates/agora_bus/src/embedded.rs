@@ -130,20 +130,7 @@ impl Broker for EmbeddedLog {
         // Many rows a statement: each statement is a round trip to SQLite's thread, which cost more than
         // the insert itself.
         for chunk in placed.chunks(APPEND_ROWS) {
-            let rows = (0..chunk.len())
-                .map(|i| {
-                    format!(
-                        "(?{}, ?{}, ?{}, ?{}, ?{}, ?{})",
-                        6 * i + 1,
-                        6 * i + 2,
-                        6 * i + 3,
-                        6 * i + 4,
-                        6 * i + 5,
-                        6 * i + 6
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join(", ");
+            let rows = agora_db::rows(1, chunk.len(), 6);
             let sql =
                 format!("INSERT INTO messages (topic, pos, msg_key, payload, headers, appended_at) VALUES {rows}");
             let mut insert = sqlx::query(&sql);

@@ -77,13 +77,7 @@ async fn insert(tx: &mut Tx, topic: &str, envelopes: &[Envelope]) -> Result<(), 
             envelope.traceparent.as_ref().map(|tp| vec![("traceparent".to_owned(), tp.clone())]).unwrap_or_default();
         rows.push((envelope, payload, encode_headers(&headers)));
     }
-    let values = (0..rows.len())
-        .map(|i| {
-            let p = 6 * i;
-            format!("(${}, ${}, ${}, ${}, ${}, ${})", p + 1, p + 2, p + 3, p + 4, p + 5, p + 6)
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
+    let values = agora_db::rows(1, rows.len(), 6);
     let sql =
         format!("INSERT INTO agora_outbox (event_id, topic, msg_key, payload, headers, created_at) VALUES {values}");
     let now = Timestamp::now().as_micros();

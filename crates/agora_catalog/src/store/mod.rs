@@ -41,7 +41,4 @@ pub(crate) fn unique_or(
     }
 }
 
-/// `$from, $from+1, …` for `count` values of an `IN (…)` list.
-pub(crate) fn placeholders(from: usize, count: usize) -> String {
-    (from..from + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
+pub(crate) use agora_db::placeholders;

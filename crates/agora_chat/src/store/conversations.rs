@@ -138,7 +138,7 @@ pub async fn advance(
     if added.is_empty() {
         return Ok(HashMap::new());
     }
-    let values = (0..added.len()).map(|i| format!("({})", placeholders(2 + 3 * i, 3))).collect::<Vec<_>>().join(", ");
+    let values = agora_db::rows(2, added.len(), 3);
     let sql = format!(
         "UPDATE conversations SET last_seq = last_seq + v.column2 + v.column3, updated_at = $1, \
          buyer_unread = buyer_unread + v.column2, seller_unread = seller_unread + v.column3 \

@@ -17,8 +17,7 @@ const COLUMNS: &str = "id, conversation_id, seq, sender_id, body, sent_at";
 /// Stores `messages` (a hundred rows a statement).
 pub async fn insert_all(conn: &mut AnyConnection, messages: &[Message]) -> Result<(), ChatError> {
     for chunk in messages.chunks(100) {
-        let values = (0..chunk.len()).map(|i| format!("({})", placeholders(1 + 6 * i, 6))).collect::<Vec<_>>();
-        let sql = format!("INSERT INTO messages ({COLUMNS}) VALUES {}", values.join(", "));
+        let sql = format!("INSERT INTO messages ({COLUMNS}) VALUES {}", agora_db::rows(1, chunk.len(), 6));
         let mut query = sqlx::query(&sql);
         for m in chunk {
             query = query

@@ -24,10 +24,7 @@ pub(crate) fn uuid(text: &str) -> Result<Uuid, ChatError> {
     Uuid::parse_str(text).map_err(|e| ChatError::Internal(format!("stored id {text:?}: {e}")))
 }
 
-/// `$from, $from+1, …` for `count` values.
-pub(crate) fn placeholders(from: usize, count: usize) -> String {
-    (from..from + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
+pub(crate) use agora_db::placeholders;
 
 #[cfg(test)]
 mod tests {

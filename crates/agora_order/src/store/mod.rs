@@ -16,7 +16,4 @@ pub(crate) fn uuid(text: &str) -> Result<Uuid, OrderError> {
     Uuid::parse_str(text).map_err(|e| OrderError::Internal(format!("stored id {text:?}: {e}")))
 }
 
-/// `$from, $from+1, …` for `count` values of an `IN (…)` list.
-pub(crate) fn placeholders(from: usize, count: usize) -> String {
-    (from..from + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
+pub(crate) use agora_db::placeholders;
