@@ -121,10 +121,11 @@ async fn writes_succeed_while_the_broker_is_away(world: World, outage: Box<dyn O
     outage.cut();
     let cut_at = Instant::now();
     for seq in 10..40 {
-        let started = Instant::now();
         world.write("alpha", seq).await;
-        assert!(started.elapsed() < Duration::from_secs(1), "a write waited for the broker");
     }
+    // All done while the broker is still away: none waited for it (a loaded machine may make one slow, so
+    // the measure is the outage, not a time per write).
+    assert!(cut_at.elapsed() < away, "the writes waited for the broker");
     tokio::time::sleep(away.saturating_sub(cut_at.elapsed())).await;
     let backlog = outbox_backlog(&world).await;
     assert!(backlog > 0, "events left the outbox while the broker was away");
