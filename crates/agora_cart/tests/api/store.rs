@@ -15,7 +15,9 @@ use uuid::Uuid;
 use crate::harness::{forget_redis_keys, redis_url};
 
 const LONG: Lifetimes = Lifetimes { buyer: Duration::from_secs(3600), guest: Duration::from_secs(3600) };
-const SHORT: Lifetimes = Lifetimes { buyer: Duration::from_millis(400), guest: Duration::from_millis(400) };
+/// Long enough that a change on a loaded machine lands well inside it (400 ms once expired a cart between two
+/// changes 200 ms apart in CI).
+const SHORT: Lifetimes = Lifetimes { buyer: Duration::from_millis(1500), guest: Duration::from_millis(1500) };
 
 fn eur(amount_minor: i64) -> Money {
     Money { amount_minor, currency: Currency::parse("EUR").unwrap() }
@@ -239,12 +241,13 @@ async fn idle_carts_expire_and_changes_renew_them(store: &dyn CartStore) {
     let (tea, cup) = (Uuid::now_v7(), Uuid::now_v7());
     store.create(&visitor).await.unwrap();
     add(store, &key, tea, 1).await;
-    for _ in 0..3 {
-        tokio::time::sleep(Duration::from_millis(200)).await;
+    // Four changes 500 ms apart: the cart outlives its 1.5 s lifetime only because each renews it.
+    for _ in 0..4 {
+        tokio::time::sleep(Duration::from_millis(500)).await;
         add(store, &key, tea, 1).await;
     }
-    assert_eq!(quantities(&store.get(&key).await.unwrap()), [(tea, 4)], "each change renews the cart");
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(quantities(&store.get(&key).await.unwrap()), [(tea, 5)], "each change renews the cart");
+    tokio::time::sleep(Duration::from_millis(2000)).await;
     assert!(matches!(store.get(&visitor).await, Err(CartError::CartNotFound)));
     assert_eq!(store.get(&key).await.unwrap(), Cart::default());
     assert_eq!(quantities(&add(store, &key, cup, 1).await), [(cup, 1)], "an expired cart's lines never return");
