@@ -98,9 +98,6 @@ impl EmbeddedLog {
     }
 }
 
-/// Messages appended by one `INSERT` (six parameters each, far below SQLite's limit of 32,766).
-const APPEND_ROWS: usize = 100;
-
 #[async_trait]
 impl Broker for EmbeddedLog {
     async fn publish(&self, messages: Vec<OutgoingMessage>) -> Result<(), BusError> {
@@ -129,7 +126,7 @@ impl Broker for EmbeddedLog {
         }
         // Many rows a statement: each statement is a round trip to SQLite's thread, which cost more than
         // the insert itself.
-        for chunk in placed.chunks(APPEND_ROWS) {
+        for chunk in placed.chunks(agora_db::ROWS_PER_STATEMENT) {
             let rows = agora_db::rows(1, chunk.len(), 6);
             let sql =
                 format!("INSERT INTO messages (topic, pos, msg_key, payload, headers, appended_at) VALUES {rows}");

@@ -49,7 +49,7 @@ impl Outbox {
                 envelope
             })
             .collect();
-        for chunk in envelopes.chunks(EMIT_ROWS) {
+        for chunk in envelopes.chunks(agora_db::ROWS_PER_STATEMENT) {
             insert(tx, E::TOPIC, chunk).await?;
         }
         Ok(envelopes.iter().map(|envelope| envelope.id).collect())
@@ -60,9 +60,6 @@ impl Outbox {
         insert(tx, topic, std::slice::from_ref(envelope)).await
     }
 }
-
-/// Outbox rows written by one `INSERT`.
-const EMIT_ROWS: usize = 100;
 
 /// Writes `envelopes` to the outbox by one statement. An event too large for the bus is refused here,
 /// where the use case can still fail cleanly, rather than blocking the relay later.

@@ -129,6 +129,11 @@ impl Db {
 }
 
 impl Dialect {
+    /// The dialect `conn` speaks (a use case handed only a connection, deciding what its database needs).
+    pub fn of_connection(conn: &AnyConnection) -> Dialect {
+        if conn.backend_name() == <sqlx::Sqlite as sqlx::Database>::NAME { Dialect::Sqlite } else { Dialect::Postgres }
+    }
+
     pub fn of_url(url: &str) -> Result<Dialect, DbError> {
         let scheme = url.split_once(':').map(|(s, _)| s).unwrap_or_default();
         match scheme {

@@ -12,6 +12,10 @@ pub use db::{Db, DbError, Dialect, PoolSettings, Tx};
 pub use location::{DatabaseLocation, LocationError};
 pub use migrate::Migrations;
 
+/// Rows one multi-row `INSERT` writes at most: few enough parameters for either database, many enough that
+/// the round trip per statement stops mattering.
+pub const ROWS_PER_STATEMENT: usize = 100;
+
 /// `$from, $from+1, …` for `count` values of an `IN (…)` list.
 pub fn placeholders(from: usize, count: usize) -> String {
     (from..from + count).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")

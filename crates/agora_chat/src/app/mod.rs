@@ -32,7 +32,7 @@ pub struct Chats {
     pub tokens: TokenVerifier,
     catalog: CatalogClient,
     /// SQLite's group writer of posts; none on PostgreSQL, where each post commits on its own.
-    writer: Option<Arc<Writer>>,
+    writer: Option<Writer>,
 }
 
 impl Chats {
@@ -46,7 +46,7 @@ impl Chats {
     ) -> Chats {
         let chats = Chats { db, outbox, settings, live, tokens, catalog, writer: None };
         match chats.db.dialect() {
-            Dialect::Sqlite => Chats { writer: Some(Arc::new(Writer::start(chats.clone()))), ..chats },
+            Dialect::Sqlite => Chats { writer: Some(Writer::start(chats.clone())), ..chats },
             Dialect::Postgres => chats,
         }
     }

@@ -7,7 +7,7 @@
 //! stores whatever posts are waiting in one transaction with one commit (see [`super::writer`]). On
 //! PostgreSQL each post has its own transaction, and concurrent posts commit side by side.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use agora_core::Timestamp;
 use agora_db::Tx;
@@ -98,7 +98,8 @@ impl Chats {
 
         // Which posts go in, and how many messages each conversation gains.
         let mut accepted = Vec::with_capacity(posts.len());
-        let mut added: Vec<conversations::Added> = Vec::new();
+        // By conversation id: the order their rows are locked in.
+        let mut added: BTreeMap<Uuid, conversations::Added> = BTreeMap::new();
         for (i, post) in posts.iter().enumerate() {
             let Some((conversation, side)) = sides[i] else { continue };
             let count = sent.entry(post.sender).or_default();
@@ -107,19 +108,17 @@ impl Chats {
             }
             *count += 1;
             accepted.push(i);
-            let at = match added.iter().position(|a| a.conversation == conversation.id) {
-                Some(at) => at,
-                None => {
-                    added.push(conversations::Added { conversation: conversation.id, to_buyer: 0, to_seller: 0 });
-                    added.len() - 1
-                }
-            };
+            let to = added.entry(conversation.id).or_insert(conversations::Added {
+                conversation: conversation.id,
+                to_buyer: 0,
+                to_seller: 0,
+            });
             match side {
-                Side::Buyer => added[at].to_seller += 1,
-                Side::Seller => added[at].to_buyer += 1,
+                Side::Buyer => to.to_seller += 1,
+                Side::Seller => to.to_buyer += 1,
             }
         }
-        added.sort_unstable_by_key(|a| a.conversation);
+        let added: Vec<conversations::Added> = added.into_values().collect();
         let last = conversations::advance(tx, &added, now).await?;
         // Each conversation's new messages end at its new last seq, in the order they were posted.
         let mut next_seq: HashMap<Uuid, i64> = added
@@ -197,7 +196,10 @@ impl Chats {
                 outcomes[i] = Some(Err(self.too_fast(tx, post.sender, since, sent, now).await?));
             }
         }
-        Ok(outcomes.into_iter().map(|o| o.unwrap_or(Err(ChatError::ConversationNotFound))).collect())
+        Ok(outcomes
+            .into_iter()
+            .map(|o| o.unwrap_or_else(|| Err(ChatError::Internal("a post without outcome".to_owned()))))
+            .collect())
     }
 
     /// After the commit: counted, and pushed to both participants' sockets here.

@@ -20,6 +20,7 @@ const QUEUE: usize = 4096;
 type Reply = oneshot::Sender<Result<Posted, ChatError>>;
 
 /// The queue to the writing task; it ends when the last `Writer` is dropped.
+#[derive(Clone)]
 pub(crate) struct Writer {
     queue: mpsc::Sender<(Post, Reply)>,
 }

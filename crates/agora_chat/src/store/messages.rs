@@ -14,9 +14,9 @@ type Row = (String, String, i64, String, String, i64);
 
 const COLUMNS: &str = "id, conversation_id, seq, sender_id, body, sent_at";
 
-/// Stores `messages` (a hundred rows a statement).
+/// Stores `messages`, many rows a statement.
 pub async fn insert_all(conn: &mut AnyConnection, messages: &[Message]) -> Result<(), ChatError> {
-    for chunk in messages.chunks(100) {
+    for chunk in messages.chunks(agora_db::ROWS_PER_STATEMENT) {
         let sql = format!("INSERT INTO messages ({COLUMNS}) VALUES {}", agora_db::rows(1, chunk.len(), 6));
         let mut query = sqlx::query(&sql);
         for m in chunk {

@@ -16,7 +16,7 @@ use crate::domain::ChatError;
 /// `BEGIN IMMEDIATE`, so the row locks PostgreSQL needs (a sender's turn, a recipient's unread turn) would
 /// only add a write to every post; they are taken on PostgreSQL alone.
 pub(crate) fn serializes_writers(conn: &sqlx::AnyConnection) -> bool {
-    conn.backend_name() == "SQLite"
+    agora_db::Dialect::of_connection(conn) == agora_db::Dialect::Sqlite
 }
 
 /// Ids are stored as text (the portable type).

@@ -20,17 +20,7 @@ pub struct Unread {
 }
 
 pub async fn summary(conn: &mut AnyConnection, user: Uuid) -> Result<Unread, ChatError> {
-    let (unread, conversations): (i64, i64) = sqlx::query_as(
-        "SELECT CAST(COALESCE(SUM(t.n), 0) AS BIGINT), CAST(COUNT(*) AS BIGINT) FROM ( \
-           SELECT buyer_unread AS n FROM conversations WHERE buyer_id = $1 AND buyer_unread > 0 \
-           UNION ALL \
-           SELECT seller_unread AS n FROM conversations WHERE seller_id = $1 AND seller_unread > 0 \
-         ) t",
-    )
-    .bind(user.to_string())
-    .fetch_one(conn)
-    .await?;
-    Ok(Unread { unread, conversations })
+    Ok(summaries(conn, &[user]).await?.remove(&user).unwrap_or_default())
 }
 
 /// The unread totals of each of `users` (no unread message: absent), by one statement.
