@@ -35,6 +35,8 @@ struct Args {
     rate: u64,
     seconds: u64,
     out: Option<String>,
+    /// A directory on the chat process's disk, for timing that disk's fsync.
+    disk_dir: std::path::PathBuf,
 }
 
 fn args() -> Args {
@@ -56,6 +58,7 @@ fn args() -> Args {
         rate: get("rate", "1000").parse().expect("--rate"),
         seconds: get("seconds", "30").parse().expect("--seconds"),
         out: map.get("out").cloned(),
+        disk_dir: map.get("disk-dir").map_or_else(std::env::temp_dir, Into::into),
     }
 }
 
@@ -71,6 +74,50 @@ fn memory(pid: u32) -> (f64, f64) {
             .map_or(0.0, |kb| kb / 1024.0)
     };
     (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// CPU time since boot in ticks, all of it and the part the hypervisor gave to other machines (steal),
+/// from /proc/stat.
+fn cpu_ticks() -> (u64, u64) {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+    let ticks: Vec<u64> = stat
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .skip(1)
+        .take(8)
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    (ticks.iter().sum(), ticks.get(7).copied().unwrap_or(0))
+}
+
+/// Percent of the CPU time between two `cpu_ticks` readings that was stolen.
+fn steal_percent(from: (u64, u64), to: (u64, u64)) -> f64 {
+    let all = to.0.saturating_sub(from.0).max(1) as f64;
+    to.1.saturating_sub(from.1) as f64 * 100.0 / all
+}
+
+/// How long the disk under `dir` takes to write and fsync 16 KiB, every 5 ms for `seconds`: p50, p99, max
+/// in ms. Every delivered message waits for at least one fsync, so this bounds what the run can show.
+fn fsync_latency(dir: &std::path::Path, seconds: u64) -> (f64, f64, f64) {
+    use std::io::Write;
+    let path = dir.join("live-bench-fsync-probe");
+    let mut file = std::fs::File::create(&path).unwrap();
+    let block = vec![b'x'; 16 * 1024];
+    let until = Instant::now() + Duration::from_secs(seconds);
+    let mut times = Vec::new();
+    while Instant::now() < until {
+        let start = Instant::now();
+        file.write_all(&block).unwrap();
+        file.sync_all().unwrap();
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    drop(file);
+    let _ = std::fs::remove_file(path);
+    times.sort_by(f64::total_cmp);
+    (percentile(&times, 50.0), percentile(&times, 99.0), times.last().copied().unwrap_or(f64::NAN))
 }
 
 async fn post(client: &Client, url: &str, token: Option<&str>, body: &Value) -> Value {
@@ -115,7 +162,8 @@ async fn connect(
     >,
 ) {
     let url = format!("{}/api/chat/ws", chat.replacen("http", "ws", 1));
-    let (socket, _) = tokio_tungstenite::connect_async(url).await.expect("connect");
+    // As browsers do, the client sends each frame at once (no Nagle).
+    let (socket, _) = tokio_tungstenite::connect_async_with_config(url, None, true).await.expect("connect");
     let (mut sink, mut stream) = socket.split();
     sink.send(Message::text(json!({ "type": "auth", "token": token }).to_string())).await.unwrap();
     loop {
@@ -260,7 +308,8 @@ async fn main() {
         rx.recv().await.expect("an idle socket failed");
     }
     let connect_secs = started.elapsed().as_secs_f64();
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    let disk_dir = args.disk_dir.clone();
+    let fsync = tokio::task::spawn_blocking(move || fsync_latency(&disk_dir, 5)).await.unwrap();
     let (held_rss, _) = memory(args.chat_pid);
     eprintln!("{} sockets open in {connect_secs:.1} s; chat process resident {held_rss:.1} MiB", args.connections);
 
@@ -269,6 +318,24 @@ async fn main() {
     let mut tick = tokio::time::interval(Duration::from_millis(10));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
     let per_tick = (args.rate / 100).max(1);
+    // The hypervisor's share of each second of the load: a machine shared with others loses its CPUs for
+    // whole seconds at a time, and every process on it stalls alike.
+    let stolen: Arc<Mutex<Vec<f64>>> = Arc::default();
+    let sampler = {
+        let stolen = stolen.clone();
+        tokio::spawn(async move {
+            let mut second = tokio::time::interval(Duration::from_secs(1));
+            second.tick().await;
+            let mut last = cpu_ticks();
+            loop {
+                second.tick().await;
+                let now = cpu_ticks();
+                stolen.lock().unwrap().push(steal_percent(last, now));
+                last = now;
+            }
+        })
+    };
+    let load_cpu = cpu_ticks();
     let load_started = Instant::now();
     let mut n = 0u64;
     while n < total {
@@ -286,6 +353,12 @@ async fn main() {
         }
     }
     let load_secs = load_started.elapsed().as_secs_f64();
+    let load_steal = steal_percent(load_cpu, cpu_ticks());
+    sampler.abort();
+    let stolen = stolen.lock().unwrap().clone();
+    let worst_steal = stolen.iter().copied().fold(0.0, f64::max);
+    let stolen: Vec<String> = stolen.iter().map(|s| format!("{s:.0}")).collect();
+    eprintln!("CPU stolen by the host in each second of the load (%): {}", stolen.join(" "));
     // Let the last messages arrive.
     let deadline = Instant::now() + Duration::from_secs(10);
     while !sent_at.lock().unwrap().is_empty() && Instant::now() < deadline {
@@ -322,12 +395,17 @@ async fn main() {
          | delivery latency p50 | {p50:.1} ms |\n\
          | delivery latency p90 | {p90:.1} ms |\n\
          | delivery latency p99 | {p99:.1} ms |\n\
-         | delivery latency max | {max:.1} ms |\n",
+         | delivery latency max | {max:.1} ms |\n\
+         | CPU taken by the host (steal) during the load | {load_steal:.0}% (worst second {worst_steal:.0}%) |\n\
+         | disk: write and fsync 16 KiB, just before the load | p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms |\n",
         args.connections,
         active,
         idle,
         total as f64 / load_secs,
-        sorted.len()
+        sorted.len(),
+        fsync.0,
+        fsync.1,
+        fsync.2
     );
     println!("{report}");
     if let Some(out) = args.out {

@@ -15,6 +15,7 @@ use agora_http::middleware::{self, HttpLimits};
 use agora_http::{Problem, Service, ServiceContext, TokenVerifier, TrustedProxies};
 use axum::response::IntoResponse;
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use axum::{Extension, Router};
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
@@ -142,6 +143,13 @@ pub async fn start(
     let app = middleware::apply(router, &limits);
     let token = shutdown.clone();
     let server = tokio::spawn(async move {
+        // Without TCP_NODELAY a small write (a chat frame, a short answer) can wait for the peer's delayed
+        // acknowledgement of the one before it: 40 ms on Linux, longer than the whole of a delivery.
+        let listener = listener.tap_io(|tcp| {
+            if let Err(err) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %err, "could not set TCP_NODELAY on a connection");
+            }
+        });
         axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(token.cancelled_owned())
             .await

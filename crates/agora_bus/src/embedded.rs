@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use agora_core::Timestamp;
+use agora_db::Checkpointer;
 use async_trait::async_trait;
 use sqlx::Row;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
@@ -51,6 +52,8 @@ pub struct EmbeddedLog {
 
 struct Inner {
     pool: SqlitePool,
+    /// Copies the log back into the file off the appenders' path (see [`agora_db::Checkpointer`]).
+    _checkpointer: Checkpointer,
     /// One writer at a time, in order.
     writer: tokio::sync::Mutex<()>,
     /// Bumped after every append, so waiting subscribers wake at once.
@@ -69,12 +72,14 @@ impl EmbeddedLog {
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("wal_autocheckpoint", "0");
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         sqlx::raw_sql(SCHEMA).execute(&pool).await?;
         let (appended, _) = watch::channel(0);
         Ok(EmbeddedLog {
             inner: Arc::new(Inner {
+                _checkpointer: Checkpointer::start(pool.clone()),
                 pool,
                 writer: tokio::sync::Mutex::new(()),
                 appended,

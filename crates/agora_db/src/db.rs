@@ -1,4 +1,4 @@
-//! The [`Db`] handle: a connection pool, its dialect and, for SQLite, a writer gate.
+//! The [`Db`] handle: a connection pool, its dialect and, for SQLite, a writer gate and a checkpointer.
 
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
@@ -8,6 +8,8 @@ use std::time::Duration;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, ConnectOptions, Connection, Executor};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+use crate::checkpoint::{Checkpointer, NO_CHECKPOINT_ON_COMMIT};
 
 /// Which SQL dialect a database speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +54,8 @@ pub struct Db {
     /// SQLite allows one writer at a time; queueing writers here, in order, avoids the busy-wait
     /// back-off SQLite uses when several connections race for the write lock.
     writer: Option<Arc<Semaphore>>,
+    /// SQLite's checkpoints, run here rather than by whichever commit fills the log.
+    _checkpointer: Option<Checkpointer>,
 }
 
 impl std::fmt::Debug for Db {
@@ -68,18 +72,19 @@ impl Db {
         DRIVERS.call_once(sqlx::any::install_default_drivers);
         let dialect = Dialect::of_url(url)?;
         let options = AnyConnectOptions::from_str(url)?.disable_statement_logging();
-        let pragmas: &'static str = if settings.sqlite_sync_every_commit {
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;"
-        } else {
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;"
-        };
+        let sync = if settings.sqlite_sync_every_commit { "FULL" } else { "NORMAL" };
+        let pragmas = format!(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = {sync}; PRAGMA foreign_keys = ON; \
+             PRAGMA busy_timeout = 10000; {NO_CHECKPOINT_ON_COMMIT}"
+        );
         let pool = AnyPoolOptions::new()
             .max_connections(settings.max_connections)
             .acquire_timeout(settings.acquire_timeout)
             .after_connect(move |conn, _meta| {
+                let pragmas = pragmas.clone();
                 Box::pin(async move {
                     if dialect == Dialect::Sqlite {
-                        conn.execute(pragmas).await?;
+                        conn.execute(pragmas.as_str()).await?;
                     }
                     Ok(())
                 })
@@ -91,7 +96,8 @@ impl Db {
             .connect_with(options)
             .await?;
         let writer = (dialect == Dialect::Sqlite).then(|| Arc::new(Semaphore::new(1)));
-        Ok(Db { pool, dialect, writer })
+        let checkpointer = (dialect == Dialect::Sqlite).then(|| Checkpointer::start(pool.clone()));
+        Ok(Db { pool, dialect, writer, _checkpointer: checkpointer })
     }
 
     pub fn dialect(&self) -> Dialect {

@@ -4,10 +4,12 @@
 //! embedded migrations. Store code is written once in portable SQL (`$1` placeholders work on both); the
 //! few real dialect differences are isolated behind [`Dialect`] methods.
 
+mod checkpoint;
 mod db;
 mod location;
 mod migrate;
 
+pub use checkpoint::{Checkpointer, NO_CHECKPOINT_ON_COMMIT};
 pub use db::{Db, DbError, Dialect, PoolSettings, Tx};
 pub use location::{DatabaseLocation, LocationError};
 pub use migrate::Migrations;

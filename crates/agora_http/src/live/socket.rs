@@ -181,7 +181,7 @@ async fn serve(
         }
     }
     let period = Duration::from_secs(hub.settings().ping_secs.max(1));
-    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + first_ping(period, fastrand::f64()), period);
     // A client that stopped answering pings (a half-open connection) is let go, so that it no longer counts
     // as connected.
     let mut heard_at = tokio::time::Instant::now();
@@ -265,6 +265,13 @@ async fn serve(
     caller
 }
 
+/// When a socket is first pinged, for a `random` in `[0, 1)`: anywhere from half a period to one and a half.
+/// Sockets opened together (every client reconnecting after a restart, a benchmark's ten thousand) would
+/// otherwise be pinged together, all at once, for as long as they stay open.
+fn first_ping(period: Duration, random: f64) -> Duration {
+    period / 2 + period.mul_f64(random.clamp(0.0, 1.0))
+}
+
 /// A renewal must be a valid token of the same user.
 async fn renew(
     caller: &Caller,
@@ -288,4 +295,26 @@ async fn renew(
 fn until(expires_at: i64) -> Duration {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     Duration::from_secs(u64::try_from(expires_at).unwrap_or(0).saturating_sub(now))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::first_ping;
+
+    #[test]
+    fn sockets_opened_together_are_first_pinged_across_a_whole_period() {
+        let period = Duration::from_secs(20);
+        assert_eq!(first_ping(period, 0.0), Duration::from_secs(10));
+        assert_eq!(first_ping(period, 0.5), Duration::from_secs(20));
+        assert_eq!(first_ping(period, 0.999), Duration::from_millis(29_980));
+        let firsts: Vec<Duration> = (0..1000).map(|_| first_ping(period, fastrand::f64())).collect();
+        assert!(firsts.iter().all(|f| (Duration::from_secs(10)..Duration::from_secs(30)).contains(f)));
+        // Spread, not bunched: each fifth of the window gets some of a thousand sockets.
+        for fifth in 0..5u64 {
+            let from = Duration::from_secs(10 + 4 * fifth);
+            assert!(firsts.iter().any(|f| (from..from + Duration::from_secs(4)).contains(f)), "none in fifth {fifth}");
+        }
+    }
 }
