@@ -98,8 +98,7 @@ mod tests {
         let db = Db::connect(&format!("sqlite://{}?mode=rwc", file.display()), &PoolSettings::default())
             .await
             .expect("connect");
-        let (auto,): (i64,) =
-            sqlx::query_as("PRAGMA wal_autocheckpoint").fetch_one(db.pool()).await.expect("pragma");
+        let (auto,): (i64,) = sqlx::query_as("PRAGMA wal_autocheckpoint").fetch_one(db.pool()).await.expect("pragma");
         assert_eq!(auto, 0, "a commit must not checkpoint on its own");
 
         sqlx::query("CREATE TABLE t (v TEXT NOT NULL)").execute(db.pool()).await.expect("create");
