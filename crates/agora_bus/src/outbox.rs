@@ -228,8 +228,7 @@ impl OutboxRelay {
             });
         }
         self.bus.publish(messages).await?;
-        let placeholders: Vec<String> = (1..=seqs.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("DELETE FROM agora_outbox WHERE seq IN ({})", placeholders.join(","));
+        let sql = format!("DELETE FROM agora_outbox WHERE seq IN ({})", agora_db::placeholders(1, seqs.len()));
         let mut delete = sqlx::query(&sql);
         for seq in &seqs {
             delete = delete.bind(seq);

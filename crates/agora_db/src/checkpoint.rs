@@ -14,8 +14,8 @@ use futures::future::BoxFuture;
 use sqlx::Pool;
 use tokio::task::JoinHandle;
 
-/// Pragma for every connection of a database whose checkpoints a [`Checkpointer`] runs.
-pub const NO_CHECKPOINT_ON_COMMIT: &str = "PRAGMA wal_autocheckpoint = 0;";
+/// Pragma for every connection of a [`crate::Db`] on SQLite, whose checkpoints its [`Checkpointer`] runs.
+pub(crate) const NO_CHECKPOINT_ON_COMMIT: &str = "PRAGMA wal_autocheckpoint = 0;";
 
 const CHECKPOINT: &str = "PRAGMA wal_checkpoint(PASSIVE)";
 
@@ -37,7 +37,7 @@ impl Drop for Task {
 }
 
 impl Checkpointer {
-    /// Starts checkpointing the database behind `pool` (whose connections run [`NO_CHECKPOINT_ON_COMMIT`]).
+    /// Starts checkpointing the database behind `pool`, whose connections set `wal_autocheckpoint = 0`.
     pub fn start(pool: impl Checkpointable) -> Checkpointer {
         let task = tokio::spawn(async move {
             let mut ticks = tokio::time::interval(EVERY);
@@ -67,23 +67,22 @@ pub trait Checkpointable: Clone + Send + Sync + 'static {
     fn checkpoint(&self) -> BoxFuture<'_, Result<(), sqlx::Error>>;
 }
 
-impl Checkpointable for sqlx::AnyPool {
-    fn is_closed(&self) -> bool {
-        Pool::is_closed(self)
-    }
-    fn checkpoint(&self) -> BoxFuture<'_, Result<(), sqlx::Error>> {
-        Box::pin(async move { sqlx::raw_sql(CHECKPOINT).execute(self).await.map(drop) })
-    }
+/// The same two lines for each pool type: a generic impl over `Pool<DB>` needs a higher-ranked `Executor`
+/// bound that the spawned task cannot carry.
+macro_rules! checkpointable {
+    ($($pool:ty),*) => {$(
+        impl Checkpointable for $pool {
+            fn is_closed(&self) -> bool {
+                Pool::is_closed(self)
+            }
+            fn checkpoint(&self) -> BoxFuture<'_, Result<(), sqlx::Error>> {
+                Box::pin(async move { sqlx::raw_sql(CHECKPOINT).execute(self).await.map(drop) })
+            }
+        }
+    )*};
 }
 
-impl Checkpointable for sqlx::SqlitePool {
-    fn is_closed(&self) -> bool {
-        Pool::is_closed(self)
-    }
-    fn checkpoint(&self) -> BoxFuture<'_, Result<(), sqlx::Error>> {
-        Box::pin(async move { sqlx::raw_sql(CHECKPOINT).execute(self).await.map(drop) })
-    }
-}
+checkpointable!(sqlx::AnyPool, sqlx::SqlitePool);
 
 #[cfg(test)]
 mod tests {

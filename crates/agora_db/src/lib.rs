@@ -9,7 +9,7 @@ mod db;
 mod location;
 mod migrate;
 
-pub use checkpoint::{Checkpointer, NO_CHECKPOINT_ON_COMMIT};
+pub use checkpoint::{Checkpointable, Checkpointer};
 pub use db::{Db, DbError, Dialect, PoolSettings, Tx};
 pub use location::{DatabaseLocation, LocationError};
 pub use migrate::Migrations;
