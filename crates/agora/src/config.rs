@@ -74,6 +74,7 @@ pub struct DatabaseConfig {
     pub url: String,
     pub migrate_on_start: bool,
     pub max_connections: u32,
+    pub acquire_timeout_ms: u64,
     pub sqlite_sync_every_commit: bool,
     #[serde(default)]
     pub services: BTreeMap<String, String>,
@@ -194,6 +195,12 @@ impl Config {
         if self.bus.backend == BusBackend::Kafka && self.bus.kafka.brokers.trim().is_empty() {
             return invalid("bus.kafka.brokers", "is required when bus.backend is kafka (or set KAFKA_BROKERS)");
         }
+        if self.database.max_connections == 0 {
+            return invalid("database.max_connections", "must be at least 1");
+        }
+        if self.database.acquire_timeout_ms == 0 {
+            return invalid("database.acquire_timeout_ms", "must be at least 1");
+        }
         if self.http.body_limit_bytes == 0 {
             return invalid("http.body_limit_bytes", "must be greater than zero");
         }
@@ -249,6 +256,14 @@ mod tests {
     fn a_malformed_override_names_its_key() {
         let err = Config::load(None, &[("listen", "nonsense".to_owned())]).unwrap_err().to_string();
         assert!(err.contains("listen"), "{err}");
+    }
+
+    #[test]
+    fn a_database_pool_needs_a_connection_and_time_to_wait_for_one() {
+        for key in ["database.max_connections", "database.acquire_timeout_ms"] {
+            let err = Config::load(None, &[(key, "0".to_owned())]).unwrap_err().to_string();
+            assert!(err.contains(key), "{err}");
+        }
     }
 
     #[test]

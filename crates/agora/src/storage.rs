@@ -1,5 +1,7 @@
 //! Opening and migrating each service's own database.
 
+use std::time::Duration;
+
 use agora_db::{DatabaseLocation, Db, PoolSettings};
 use agora_http::Service;
 
@@ -34,8 +36,8 @@ pub async fn open(config: &Config, service: &dyn Service) -> Result<Option<Db>, 
     location.prepare().await.map_err(|e| storage_error(name, e))?;
     let settings = PoolSettings {
         max_connections: config.database.max_connections,
+        acquire_timeout: Duration::from_millis(config.database.acquire_timeout_ms),
         sqlite_sync_every_commit: config.database.sqlite_sync_every_commit,
-        ..PoolSettings::default()
     };
     let db = Db::connect(&location.url, &settings).await.map_err(|e| storage_error(name, e))?;
     Ok(Some(db))

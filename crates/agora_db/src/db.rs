@@ -23,10 +23,48 @@ pub enum Dialect {
 pub enum DbError {
     #[error("unsupported database url scheme {0:?} (use postgres:// or sqlite://)")]
     UnsupportedUrl(String),
+    /// The database could not take the work now: no connection came free in time, it was unreachable, or
+    /// it refused for load. The same work may succeed shortly. Nothing was done, except where a connection
+    /// was lost during a commit: then whether it landed is unknown.
+    #[error("the database is busy or unreachable ({0}); try again shortly")]
+    Busy(sqlx::Error),
     #[error("database error: {0}")]
-    Sqlx(#[from] sqlx::Error),
+    Sqlx(sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for DbError {
+    fn from(err: sqlx::Error) -> Self {
+        if is_busy(&err) { DbError::Busy(err) } else { DbError::Sqlx(err) }
+    }
+}
+
+impl DbError {
+    /// Whether the failure is the database being busy or unreachable rather than the work being wrong.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, DbError::Busy(_))
+    }
+}
+
+/// Errors that say "not now" rather than "not this": an exhausted pool, a lost or refused connection, SQLite's
+/// lock not coming free within its busy timeout, PostgreSQL refusing connections for load or while starting.
+fn is_busy(err: &sqlx::Error) -> bool {
+    match err {
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(db) => {
+            if let Some(pg) = db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+                // too_many_connections, cannot_connect_now
+                matches!(pg.code(), "53300" | "57P03")
+            } else if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // SQLITE_BUSY and SQLITE_LOCKED, whatever their extended code
+                db.code().and_then(|c| c.parse::<i32>().ok()).is_some_and(|c| matches!(c & 0xff, 5 | 6))
+            } else {
+                false
+            }
+        }
+        _ => false,
+    }
 }
 
 /// Pool sizing, timeouts and SQLite durability.
@@ -178,5 +216,59 @@ impl Deref for Tx {
 impl DerefMut for Tx {
     fn deref_mut(&mut self) -> &mut AnyConnection {
         &mut self.inner
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::str::FromStr;
+    use std::time::Duration;
+
+    use sqlx::sqlite::SqliteConnectOptions;
+    use sqlx::{ConnectOptions, Connection};
+
+    use super::{Db, DbError, PoolSettings};
+
+    #[tokio::test]
+    async fn a_database_locked_by_another_writer_is_busy_and_a_broken_statement_is_not() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("busy.db").display());
+        let db = Db::connect(&url, &PoolSettings::default()).await.expect("connect");
+        sqlx::query("CREATE TABLE t (v BIGINT NOT NULL)").execute(db.pool()).await.expect("create");
+
+        // Another process's connection holds the write lock; ours gives up after a short busy timeout.
+        let mut holder = SqliteConnectOptions::from_str(&url).expect("url").connect().await.expect("holder");
+        sqlx::query("BEGIN EXCLUSIVE").execute(&mut holder).await.expect("lock");
+        let mut impatient = SqliteConnectOptions::from_str(&url)
+            .expect("url")
+            .busy_timeout(Duration::from_millis(50))
+            .connect()
+            .await
+            .expect("impatient");
+        let locked = sqlx::query("INSERT INTO t (v) VALUES (1)").execute(&mut impatient).await.expect_err("locked");
+        let locked = DbError::from(locked);
+        assert!(locked.is_busy(), "{locked}");
+        assert!(locked.to_string().contains("try again shortly"), "{locked}");
+
+        let broken = DbError::from(sqlx::query("INSERT INTO nowhere VALUES (1)").execute(db.pool()).await.unwrap_err());
+        assert!(!broken.is_busy(), "{broken}");
+        assert!(!DbError::from(sqlx::Error::RowNotFound).is_busy());
+        assert!(DbError::from(sqlx::Error::PoolTimedOut).is_busy());
+
+        sqlx::query("ROLLBACK").execute(&mut holder).await.expect("unlock");
+        sqlx::query("INSERT INTO t (v) VALUES (1)").execute(&mut impatient).await.expect("free again");
+        holder.close().await.expect("close");
+    }
+
+    #[tokio::test]
+    async fn a_pool_with_no_connection_free_in_time_is_busy() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("pool.db").display());
+        let settings =
+            PoolSettings { max_connections: 1, acquire_timeout: Duration::from_millis(100), ..PoolSettings::default() };
+        let db = Db::connect(&url, &settings).await.expect("connect");
+        let _held = db.pool().acquire().await.expect("the only connection");
+        let waited = DbError::from(db.pool().acquire().await.expect_err("none free"));
+        assert!(waited.is_busy(), "{waited}");
     }
 }

@@ -11,6 +11,13 @@ pub const BEARER: &str = "bearer";
 /// Completes a service's document: title, server path, bearer scheme, and the shared error schemas.
 pub fn finish(mut doc: OpenApi, service: &str) -> OpenApi {
     doc.info.title = format!("Agora {service} API");
+    doc.info.description = Some(
+        "Errors are `application/problem+json` with a stable `code`. Besides the responses each operation \
+         lists, any operation may answer 503 `storage_busy` with `Retry-After` when the service's database is \
+         busy or unreachable (the request may be repeated, with the same Idempotency-Key where the operation takes \
+         one), and 500 `internal`."
+            .to_owned(),
+    );
     doc.servers = Some(vec![Server::new(format!("/api/{service}"))]);
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(

@@ -29,6 +29,47 @@ pub trait ApiError: std::error::Error {
     }
 }
 
+/// Storage failures: a busy or unreachable database is a 503 the client may retry, any other failure an
+/// internal error.
+impl ApiError for agora_db::DbError {
+    fn kind(&self) -> ErrorKind {
+        if self.is_busy() { ErrorKind::Unavailable } else { ErrorKind::Internal }
+    }
+
+    fn code(&self) -> &'static str {
+        if self.is_busy() { "storage_busy" } else { "internal" }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        self.is_busy().then_some(1)
+    }
+}
+
+/// An event that could not be stored with the change: storage's answer when storage failed, otherwise an
+/// internal error (an event over the bus's size limit is the code's fault, not the client's).
+impl ApiError for agora_bus::EmitError {
+    fn kind(&self) -> ErrorKind {
+        match self {
+            agora_bus::EmitError::Db(err) => err.kind(),
+            agora_bus::EmitError::TooLarge { .. } => ErrorKind::Internal,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            agora_bus::EmitError::Db(err) => err.code(),
+            agora_bus::EmitError::TooLarge { .. } => "internal",
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            agora_bus::EmitError::Db(err) => err.retry_after(),
+            agora_bus::EmitError::TooLarge { .. } => None,
+        }
+    }
+}
+
 /// One invalid field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct FieldError {
@@ -84,11 +125,17 @@ impl Problem {
     /// The problem for a service error; internal errors are logged here and shown without detail.
     pub fn from_error<E: ApiError + ?Sized>(err: &E) -> Problem {
         let kind = err.kind();
-        let detail = if kind == ErrorKind::Internal {
-            tracing::error!(error = %err, error.code = err.code(), "request failed");
-            None
-        } else {
-            Some(err.to_string())
+        let detail = match kind {
+            ErrorKind::Internal => {
+                tracing::error!(error = %err, error.code = err.code(), "request failed");
+                None
+            }
+            // A dependency that did not answer is the operator's to know about, not only the client's.
+            ErrorKind::Unavailable => {
+                tracing::warn!(error = %err, error.code = err.code(), "request could not be served now");
+                Some(err.to_string())
+            }
+            _ => Some(err.to_string()),
         };
         Problem {
             errors: err.field_errors(),
@@ -177,5 +224,23 @@ mod tests {
         assert!(problem.detail.is_none());
         let response = problem.into_response();
         assert_eq!(response.headers()[header::CONTENT_TYPE], "application/problem+json");
+    }
+
+    #[test]
+    fn a_busy_database_is_a_503_to_retry_and_any_other_storage_failure_an_internal_error() {
+        let busy = Problem::from_error(&agora_db::DbError::from(sqlx::Error::PoolTimedOut));
+        assert_eq!((busy.status, busy.code.as_str(), busy.retry_after), (503, "storage_busy", Some(1)));
+        assert!(busy.detail.as_deref().is_some_and(|d| d.contains("try again shortly")), "{busy:?}");
+        let response = busy.into_response();
+        assert_eq!(response.headers()[header::RETRY_AFTER], "1");
+
+        let broken = Problem::from_error(&agora_db::DbError::from(sqlx::Error::RowNotFound));
+        assert_eq!((broken.status, broken.code.as_str(), broken.detail), (500, "internal", None));
+
+        // The same when the event written with a change could not be stored.
+        let event = Problem::from_error(&agora_bus::EmitError::Db(sqlx::Error::PoolTimedOut.into()));
+        assert_eq!((event.status, event.code.as_str()), (503, "storage_busy"));
+        let too_large = Problem::from_error(&agora_bus::EmitError::TooLarge { event_type: "x".into(), bytes: 1 });
+        assert_eq!((too_large.status, too_large.code.as_str()), (500, "internal"));
     }
 }

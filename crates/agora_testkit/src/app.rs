@@ -87,6 +87,10 @@ impl TestAppBuilder {
             ("outbox.idle_interval_ms", "10".to_owned()),
             ("http.shutdown_grace_secs", "5".to_owned()),
         ];
+        // Tests check what the platform does, not how fast. On a shared two-core machine a process can stall
+        // for seconds at a time, and a call between services or a wait for a pooled connection must not give
+        // up over that. Tests of those timeouts set their own, which come later and win.
+        overrides.extend(PATIENT_TIMEOUTS.map(|(key, value)| (key, value.to_owned())));
         if self.backends.storage == Storage::Postgres {
             overrides.push(("database.url", crate::fresh_postgres_url().await?));
             overrides.push(("database.migrate_on_start", "true".to_owned()));
@@ -126,6 +130,17 @@ impl Drop for TestApp {
         }
     }
 }
+
+/// The timeouts a test app waits longer for than production does: 15 s, under the 20 s after which a
+/// request is answered 504, so a dependency that does not answer is still told as such.
+pub const PATIENT_TIMEOUTS: [(&str, &str); 6] = [
+    ("database.acquire_timeout_ms", "15000"),
+    ("settings.cart.catalog_timeout_ms", "15000"),
+    ("settings.order.cart_timeout_ms", "15000"),
+    ("settings.wishlist.catalog_timeout_ms", "15000"),
+    ("settings.chat.catalog_timeout_ms", "15000"),
+    ("settings.storefront.service_timeout_ms", "15000"),
+];
 
 /// Override keys are `'static` like the builder's; a test run makes a handful of these.
 fn leak(key: String) -> &'static str {

@@ -14,7 +14,7 @@ pub mod feeder;
 pub mod probe;
 mod wait;
 
-pub use app::{TestApp, TestAppBuilder};
+pub use app::{PATIENT_TIMEOUTS, TestApp, TestAppBuilder};
 pub use backends::{
     Backends, Storage, Transport, fresh_postgres_url, kafka_brokers, kafka_properties, require, unique_prefix,
 };

@@ -130,6 +130,9 @@ pub async fn production_env() -> Option<BTreeMap<String, String>> {
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .collect();
     env.insert("AGORA_BUS__TOPIC_PREFIX".into(), agora_testkit::unique_prefix());
+    for (key, value) in agora_testkit::PATIENT_TIMEOUTS {
+        env.insert(format!("AGORA_{}", key.replace('.', "__").to_uppercase()), value.to_owned());
+    }
     // What the test backends need of clients (tansu: one record per producer batch).
     for (key, value) in agora_testkit::kafka_properties() {
         env.insert(format!("AGORA_BUS__KAFKA__PROPERTIES__{}", key.replace('.', "_").to_uppercase()), value);

@@ -57,7 +57,8 @@ impl ApiError for CartError {
             OwnProduct | InsufficientStock { .. } | CartFull(_) => ErrorKind::Conflict,
             CatalogUnavailable | StoreUnavailable(_) => ErrorKind::Unavailable,
             Auth(err) => err.kind(),
-            Db(_) | Internal(_) => ErrorKind::Internal,
+            Db(err) => err.kind(),
+            Internal(_) => ErrorKind::Internal,
         }
     }
 
@@ -74,7 +75,8 @@ impl ApiError for CartError {
             CatalogUnavailable => "catalog_unavailable",
             StoreUnavailable(_) => "store_unavailable",
             Auth(err) => err.code(),
-            Db(_) | Internal(_) => "internal",
+            Db(err) => err.code(),
+            Internal(_) => "internal",
         }
     }
 
@@ -93,6 +95,13 @@ impl ApiError for CartError {
             map.insert("available".into(), serde_json::json!(available));
         }
         map
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            CartError::Db(err) => err.retry_after(),
+            _ => None,
+        }
     }
 }
 

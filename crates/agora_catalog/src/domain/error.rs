@@ -122,7 +122,9 @@ impl ApiError for CatalogError {
             // A storage failure's text names paths and buckets: logged, never shown.
             Image(_) => ErrorKind::Internal,
             Auth(err) => err.kind(),
-            Db(_) | Event(_) | Internal(_) => ErrorKind::Internal,
+            Db(err) => err.kind(),
+            Event(err) => err.kind(),
+            Internal(_) => ErrorKind::Internal,
         }
     }
 
@@ -154,7 +156,9 @@ impl ApiError for CatalogError {
             BadCursor => "bad_cursor",
             Image(err) => err.code(),
             Auth(err) => err.code(),
-            Db(_) | Event(_) | Internal(_) => "internal",
+            Db(err) => err.code(),
+            Event(err) => err.code(),
+            Internal(_) => "internal",
         }
     }
 
@@ -174,6 +178,14 @@ impl ApiError for CatalogError {
             map.insert("short_lines".into(), serde_json::to_value(short).unwrap_or_default());
         }
         map
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            CatalogError::Db(err) => err.retry_after(),
+            CatalogError::Event(err) => err.retry_after(),
+            _ => None,
+        }
     }
 }
 

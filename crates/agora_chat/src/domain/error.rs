@@ -54,7 +54,9 @@ impl ApiError for ChatError {
             CatalogUnavailable => ErrorKind::Unavailable,
             RateLimited(_) => ErrorKind::RateLimited,
             Auth(err) => err.kind(),
-            Db(_) | Event(_) | Internal(_) => ErrorKind::Internal,
+            Db(err) => err.kind(),
+            Event(err) => err.kind(),
+            Internal(_) => ErrorKind::Internal,
         }
     }
 
@@ -69,7 +71,9 @@ impl ApiError for ChatError {
             RateLimited(_) => "rate_limited",
             BadCursor => "bad_cursor",
             Auth(err) => err.code(),
-            Db(_) | Event(_) | Internal(_) => "internal",
+            Db(err) => err.code(),
+            Event(err) => err.code(),
+            Internal(_) => "internal",
         }
     }
 
@@ -91,6 +95,8 @@ impl ApiError for ChatError {
     fn retry_after(&self) -> Option<u64> {
         match self {
             ChatError::RateLimited(secs) => Some(*secs),
+            ChatError::Db(err) => err.retry_after(),
+            ChatError::Event(err) => err.retry_after(),
             _ => None,
         }
     }

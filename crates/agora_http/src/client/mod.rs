@@ -84,8 +84,10 @@ impl ServiceClient {
 
     /// Sends `request`; a success body is read as `T` (an empty 204 as JSON `null`).
     pub async fn send<T: DeserializeOwned>(&self, request: RequestBuilder) -> Result<T, ClientError> {
-        let unavailable =
-            |reason: String| ClientError::Unavailable(format!("{} is unavailable: {reason}", self.service));
+        let unavailable = |reason: String| {
+            tracing::warn!(service = self.service, %reason, "a call to another service failed");
+            ClientError::Unavailable(format!("{} is unavailable: {reason}", self.service))
+        };
         let response = request.send().await.map_err(|e| unavailable(e.to_string()))?;
         let status = response.status();
         if status.is_success() {

@@ -94,7 +94,9 @@ impl ApiError for IdentityError {
             RateLimited(_) => ErrorKind::RateLimited,
             UserNotFound | SellerNotFound | ApplicationNotFound => ErrorKind::NotFound,
             Auth(err) => err.kind(),
-            Db(_) | Event(_) | Internal(_) => ErrorKind::Internal,
+            Db(err) => err.kind(),
+            Event(err) => err.kind(),
+            Internal(_) => ErrorKind::Internal,
         }
     }
 
@@ -122,7 +124,9 @@ impl ApiError for IdentityError {
             NotAdmin => "forbidden",
             ApplicantDisabled => "applicant_disabled",
             Auth(err) => err.code(),
-            Db(_) | Event(_) | Internal(_) => "internal",
+            Db(err) => err.code(),
+            Event(err) => err.code(),
+            Internal(_) => "internal",
         }
     }
 
@@ -141,6 +145,8 @@ impl ApiError for IdentityError {
     fn retry_after(&self) -> Option<u64> {
         match self {
             IdentityError::RateLimited(seconds) => Some(*seconds),
+            IdentityError::Db(err) => err.retry_after(),
+            IdentityError::Event(err) => err.retry_after(),
             _ => None,
         }
     }

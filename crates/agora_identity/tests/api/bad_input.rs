@@ -201,3 +201,28 @@ async fn unknown_ids_are_not_found_and_malformed_ones_are_refused() {
     assert_eq!(malformed.header("content-type"), "application/problem+json");
     api.stop().await;
 }
+
+/// Another process holds identity's SQLite file locked for writing (a backup tool, an operator's shell): a
+/// registration waits out the busy timeout, then answers 503 `storage_busy` with Retry-After and creates
+/// nothing; reads still answer; once the lock is gone the same request succeeds.
+#[tokio::test]
+async fn a_database_locked_elsewhere_answers_storage_busy_and_the_same_request_succeeds_after() {
+    use sqlx::{ConnectOptions, Connection};
+
+    let api = start(&[]).await;
+    let admin = api.admin().await;
+    let file = api.app.data_dir().join("identity.db");
+    let mut holder = sqlx::sqlite::SqliteConnectOptions::new().filename(&file).connect().await.unwrap();
+    sqlx::query("BEGIN EXCLUSIVE").execute(&mut holder).await.unwrap();
+
+    let body = json!({ "email": "grace@example.com", "password": PASSWORD, "display_name": "Grace Hopper" });
+    let refused = api.post("/users").json(&body).send().await;
+    refused.problem(503, "storage_busy");
+    assert_eq!(refused.header("retry-after"), "1");
+    api.get("/me").bearer(&admin.access).send().await.ok(200);
+
+    sqlx::query("ROLLBACK").execute(&mut holder).await.unwrap();
+    holder.close().await.unwrap();
+    api.post("/users").json(&body).send().await.ok(201);
+    api.stop().await;
+}

@@ -43,7 +43,9 @@ impl ApiError for NotifyError {
             Invalid(_) | BadCursor => ErrorKind::Invalid,
             NotificationNotFound => ErrorKind::NotFound,
             Auth(err) => err.kind(),
-            Db(_) | Event(_) | Internal(_) => ErrorKind::Internal,
+            Db(err) => err.kind(),
+            Event(err) => err.kind(),
+            Internal(_) => ErrorKind::Internal,
         }
     }
 
@@ -54,7 +56,9 @@ impl ApiError for NotifyError {
             NotificationNotFound => "notification_not_found",
             BadCursor => "bad_cursor",
             Auth(err) => err.code(),
-            Db(_) | Event(_) | Internal(_) => "internal",
+            Db(err) => err.code(),
+            Event(err) => err.code(),
+            Internal(_) => "internal",
         }
     }
 
@@ -62,6 +66,14 @@ impl ApiError for NotifyError {
         match self {
             NotifyError::Invalid(fields) => fields.clone(),
             _ => Vec::new(),
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            NotifyError::Db(err) => err.retry_after(),
+            NotifyError::Event(err) => err.retry_after(),
+            _ => None,
         }
     }
 }

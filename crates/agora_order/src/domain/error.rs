@@ -95,7 +95,9 @@ impl ApiError for OrderError {
             AddressNotFound | CheckoutNotFound | OrderNotFound => ErrorKind::NotFound,
             CartUnavailable(_) => ErrorKind::Unavailable,
             Auth(err) => err.kind(),
-            Db(_) | Event(_) | Internal(_) => ErrorKind::Internal,
+            Db(err) => err.kind(),
+            Event(err) => err.kind(),
+            Internal(_) => ErrorKind::Internal,
         }
     }
 
@@ -115,7 +117,9 @@ impl ApiError for OrderError {
             Forbidden(_) => "forbidden",
             BadCursor => "bad_cursor",
             Auth(err) => err.code(),
-            Db(_) | Event(_) | Internal(_) => "internal",
+            Db(err) => err.code(),
+            Event(err) => err.code(),
+            Internal(_) => "internal",
         }
     }
 
@@ -138,6 +142,14 @@ impl ApiError for OrderError {
             _ => {}
         }
         map
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            OrderError::Db(err) => err.retry_after(),
+            OrderError::Event(err) => err.retry_after(),
+            _ => None,
+        }
     }
 }
 

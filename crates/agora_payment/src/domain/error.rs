@@ -78,7 +78,9 @@ impl ApiError for PaymentError {
             }
             ProviderUnavailable => ErrorKind::Unavailable,
             Auth(err) => err.kind(),
-            Db(_) | Event(_) | Internal(_) => ErrorKind::Internal,
+            Db(err) => err.kind(),
+            Event(err) => err.kind(),
+            Internal(_) => ErrorKind::Internal,
         }
     }
 
@@ -97,7 +99,9 @@ impl ApiError for PaymentError {
             BadSignature(_) => "bad_signature",
             InvalidWebhook(_) => "invalid_webhook",
             Auth(err) => err.code(),
-            Db(_) | Event(_) | Internal(_) => "internal",
+            Db(err) => err.code(),
+            Event(err) => err.code(),
+            Internal(_) => "internal",
         }
     }
 
@@ -117,6 +121,14 @@ impl ApiError for PaymentError {
             map.insert("attempt_id".into(), attempt_id.to_string().into());
         }
         map
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            PaymentError::Db(err) => err.retry_after(),
+            PaymentError::Event(err) => err.retry_after(),
+            _ => None,
+        }
     }
 }
 

@@ -156,12 +156,9 @@ async fn a_title_with_markup_is_shown_as_text_in_the_cart_and_at_checkout() {
 
 #[tokio::test]
 async fn with_the_buying_services_down_pages_say_so_instead_of_failing() {
-    let app = start_with(&[
-        ("urls.cart", "http://127.0.0.1:9/api/cart"),
-        ("urls.order", "http://127.0.0.1:9/api/order"),
-        ("settings.storefront.service_timeout_ms", "500"),
-    ])
-    .await;
+    let app =
+        start_with(&[("urls.cart", "http://127.0.0.1:9/api/cart"), ("urls.order", "http://127.0.0.1:9/api/order")])
+            .await;
     let visitor = Visitor::new(&app);
     let id = uuid::Uuid::now_v7().to_string();
     let added = visitor.submit("/sign-in", "/cart/items", &[("product_id", &id), ("back", "/search")]).await;

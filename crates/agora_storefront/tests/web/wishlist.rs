@@ -192,7 +192,6 @@ async fn while_catalog_is_down_the_wishlist_shows_what_was_saved_with_a_notice()
         .set("bus.topic_prefix", prefix)
         .set("urls.catalog", "http://127.0.0.1:9/api/catalog")
         .set("settings.wishlist.catalog_timeout_ms", "500")
-        .set("settings.storefront.service_timeout_ms", "2000")
         .start()
         .await
         .unwrap();

@@ -45,7 +45,9 @@ impl ApiError for WishlistError {
             ProductNotFound => ErrorKind::NotFound,
             WishlistFull(_) => ErrorKind::Conflict,
             Auth(err) => err.kind(),
-            Db(_) | Event(_) | Internal(_) => ErrorKind::Internal,
+            Db(err) => err.kind(),
+            Event(err) => err.kind(),
+            Internal(_) => ErrorKind::Internal,
         }
     }
 
@@ -57,7 +59,9 @@ impl ApiError for WishlistError {
             WishlistFull(_) => "wishlist_full",
             BadCursor => "bad_cursor",
             Auth(err) => err.code(),
-            Db(_) | Event(_) | Internal(_) => "internal",
+            Db(err) => err.code(),
+            Event(err) => err.code(),
+            Internal(_) => "internal",
         }
     }
 
@@ -74,6 +78,14 @@ impl ApiError for WishlistError {
             map.insert("max_items".into(), serde_json::json!(max));
         }
         map
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            WishlistError::Db(err) => err.retry_after(),
+            WishlistError::Event(err) => err.retry_after(),
+            _ => None,
+        }
     }
 }
 
